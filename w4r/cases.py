@@ -1,0 +1,343 @@
+"""Cases as content: load one YAML file per case and report every problem found."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CASE_SHEET = "see this year's case sheet"
+MAX_FILE_BYTES = 256 * 1024
+MAX_SUMMARY = 400
+MAX_TEXT = 20_000
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+STATUSES = ("current", "past")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a content file, printed as `file: field: problem`."""
+
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Appeal:
+    """The letter to the authority that can act."""
+
+    addressee_name: str = ""
+    addressee_title: str = ""
+    salutation: str = ""
+    address: tuple[str, ...] = ()
+    ask: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Solidarity:
+    """The rules for a message to the person at risk or their family."""
+
+    to: str = ""
+    greeting: str = ""
+    greeting_language: str = ""
+    mention_amnesty: bool | None = None
+    religious_content: bool | None = None
+    send_to: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document that the case's facts come from."""
+
+    title: str
+    publisher: str = ""
+    date: str = ""
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One Write for Rights case."""
+
+    id: str
+    name: str
+    country: str
+    year: int
+    status: str
+    summary: str
+    story: str
+    appeal: Appeal
+    solidarity: Solidarity
+    sources: tuple[Source, ...]
+    outcome: str = ""
+    quote: str = ""
+    quote_source: str = ""
+    tags: tuple[str, ...] = ()
+    file: str = ""
+
+    @property
+    def is_past(self) -> bool:
+        """True for a case from an earlier campaign."""
+        return self.status == "past"
+
+
+@dataclass
+class CaseSet:
+    """The cases of a folder, and every problem that kept a file out."""
+
+    cases: list[Case] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def get(self, case_id: str) -> Case | None:
+        """Return the case with this id, or None."""
+        return next((c for c in self.cases if c.id == case_id), None)
+
+    @property
+    def years(self) -> list[int]:
+        """The campaign years the cases come from, oldest first."""
+        return sorted({c.year for c in self.cases})
+
+
+def or_case_sheet(value: str | tuple[str, ...] | None) -> str:
+    """Show a value, or point to the case sheet where the content leaves it empty."""
+    if isinstance(value, tuple):
+        value = "\n".join(value)
+    return value if value else CASE_SHEET
+
+
+# --- validation -------------------------------------------------------------
+
+_TOP = {
+    "id": (str, True), "name": (str, True), "country": (str, True), "year": (int, True),
+    "status": (str, True), "outcome": (str, False), "summary": (str, True),
+    "story": (str, True), "quote": (str, False), "quote_source": (str, False),
+    "appeal": (dict, True), "solidarity": (dict, True), "tags": (list, False),
+    "sources": (list, True),
+}
+_APPEAL = {
+    "addressee_name": str, "addressee_title": str, "salutation": str, "address": list,
+    "ask": str, "language": str,
+}
+_SOLIDARITY = {
+    "to": str, "greeting": str, "greeting_language": str, "mention_amnesty": bool,
+    "religious_content": bool, "send_to": str,
+}
+_SOURCE = {"title": str, "publisher": str, "date": str, "url": str, "note": str}
+_TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", dict: "a mapping",
+               list: "a list"}
+
+
+def _describe(value: Any) -> str:
+    """Name a wrong value briefly, never rendering a whole (possibly huge) structure."""
+    if isinstance(value, (dict, list)):
+        return f"{_TYPE_NAMES[type(value)]} of {len(value)} item(s)"
+    text = value if isinstance(value, str) else repr(value)
+    return f"{type(value).__name__} {text[:40]!r}"
+
+
+class _CaseLoader(yaml.SafeLoader):
+    """A YAML loader for case files: no aliases (no billion laughs), no duplicate fields."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a case file", event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int)):
+                continue  # an odd key is reported by the field checks, not here
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the field {key!r} appears twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+class _Checker:
+    """Collects problems for one file while reading its fields."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.problems.append(Problem(self.file, where, message))
+
+    def typed(self, data: dict, key: str, kind: type, where: str, required: bool = False) -> Any:
+        """Return data[key] when it has the right type; record a problem otherwise."""
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                self.add(where, "missing (required)")
+            return None
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            self.add(where, f"must be {_TYPE_NAMES[kind]}, got {_describe(value)}")
+            return None
+        if kind is str:
+            value = value.strip()
+            if required and not value:
+                self.add(where, "missing (required)")
+            if len(value) > MAX_TEXT:
+                self.add(where, f"is {len(value):,} characters; at most {MAX_TEXT:,}")
+        return value
+
+    def unknown(self, data: dict, known: dict, prefix: str) -> None:
+        for key in data:
+            if key not in known:
+                self.add(f"{prefix}{key}", "unknown field (a typo?)")
+
+    def text_list(self, data: dict, key: str, where: str) -> tuple[str, ...]:
+        items = self.typed(data, key, list, where) or []
+        good = []
+        for i, item in enumerate(items):
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
+                good.append(str(item).strip())
+            else:
+                self.add(f"{where}[{i}]", "must be non-empty text")
+        return tuple(good)
+
+    def section(self, data: dict, key: str, spec: dict) -> dict:
+        raw = data.get(key)
+        if not isinstance(raw, dict):
+            return {}
+        self.unknown(raw, spec, f"{key}.")
+        out: dict[str, Any] = {}
+        for name, kind in spec.items():
+            where = f"{key}.{name}"
+            if kind is list:
+                out[name] = self.text_list(raw, name, where)
+            else:
+                value = self.typed(raw, name, kind, where)
+                if value is not None:
+                    out[name] = value
+        return out
+
+
+def parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
+    """Validate one parsed case file; return the case (or None) and all its problems."""
+    check = _Checker(file)
+    if not isinstance(data, dict):
+        check.add("(file)", "must be a mapping of fields (id: ..., name: ...)")
+        return None, check.problems
+    check.unknown(data, _TOP, "")
+    values = {k: check.typed(data, k, kind, k, required) for k, (kind, required) in _TOP.items()
+              if kind is not list}
+    case_id, status, year = values["id"], values["status"], values["year"]
+    if case_id and not ID_PATTERN.match(case_id):
+        check.add("id", f"{case_id!r} must use lowercase letters, digits and hyphens only")
+    if status and status not in STATUSES:
+        check.add("status", f"{status!r} must be 'current' or 'past'")
+    if status == "past" and not values["outcome"]:
+        check.add("outcome", "missing (required for a past case: say what the sources report)")
+    if year is not None and not 2001 <= year <= 2100:
+        check.add("year", f"{year} is not a campaign year (2001-2100)")
+    if values["summary"] and len(values["summary"]) > MAX_SUMMARY:
+        check.add("summary", f"is {len(values['summary'])} characters; at most {MAX_SUMMARY}")
+    if values["quote"] and not values["quote_source"]:
+        check.add("quote_source", "missing (a quote needs its source)")
+    appeal = check.section(data, "appeal", _APPEAL)
+    solidarity = check.section(data, "solidarity", _SOLIDARITY)
+    tags = check.text_list(data, "tags", "tags")
+    sources = _sources(data, check)
+    if check.problems:
+        return None, check.problems
+    case = Case(
+        id=case_id, name=values["name"], country=values["country"], year=year, status=status,
+        summary=values["summary"], story=values["story"], outcome=values["outcome"] or "",
+        quote=values["quote"] or "", quote_source=values["quote_source"] or "",
+        appeal=Appeal(**appeal), solidarity=Solidarity(**solidarity), tags=tags,
+        sources=sources, file=file,
+    )
+    return case, []
+
+
+def _sources(data: dict, check: _Checker) -> tuple[Source, ...]:
+    raw = check.typed(data, "sources", list, "sources", required=True)
+    if raw is None:
+        return ()
+    if not raw:
+        check.add("sources", "needs at least one source")
+    sources = []
+    for i, item in enumerate(raw):
+        where = f"sources[{i}]"
+        if not isinstance(item, dict):
+            check.add(where, "must be a mapping with at least a title")
+            continue
+        check.unknown(item, _SOURCE, f"{where}.")
+        values = {k: check.typed(item, k, str, f"{where}.{k}", k == "title") for k in _SOURCE}
+        if values["title"]:
+            sources.append(Source(**{k: v for k, v in values.items() if v}))
+    return tuple(sources)
+
+
+def read_case_file(path: Path, label: str | None = None) -> tuple[Case | None, list[Problem]]:
+    """Read and validate one case file, never raising for bad content."""
+    label = label or path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(label, "(file)", f"cannot be read: {exc.strerror or exc}")]
+    return parse_case_bytes(raw, label)
+
+
+def parse_case_bytes(raw: bytes, label: str) -> tuple[Case | None, list[Problem]]:
+    """Validate the bytes of one case file (as read from disk or uploaded)."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(label, "(file)", f"is {len(raw):,} bytes; a case file may have "
+                                               f"at most {MAX_FILE_BYTES:,}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(label, "(file)", f"is not UTF-8 text (byte {exc.start})")]
+    try:
+        data = yaml.load(text, Loader=_CaseLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or "the file is not valid YAML"
+        return None, [Problem(label, "(file)", f"YAML syntax error{where}: {reason}")]
+    return parse_case(data, label)
+
+
+def load_cases(folder: Path | str) -> CaseSet:
+    """Load every *.yaml / *.yml case file in a folder (or one file), sorted by year and name."""
+    folder = Path(folder)
+    result = CaseSet()
+    if folder.is_file():
+        files = [folder]
+    elif folder.is_dir():
+        files = sorted(p for p in folder.iterdir()
+                       if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith("."))
+        if not files:
+            result.problems.append(Problem(str(folder), "(folder)", "holds no .yaml case files"))
+    else:
+        result.problems.append(Problem(str(folder), "(folder)", "does not exist"))
+        return result
+    seen: dict[str, str] = {}
+    for path in files:
+        case, problems = read_case_file(path)
+        result.problems.extend(problems)
+        if case is None:
+            continue
+        if case.id in seen:
+            result.problems.append(Problem(path.name, "id", f"{case.id!r} is already used by "
+                                                            f"{seen[case.id]}"))
+            continue
+        seen[case.id] = path.name
+        result.cases.append(case)
+    result.cases.sort(key=lambda c: (c.status != "current", -c.year, c.name))
+    return result
