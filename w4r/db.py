@@ -1,0 +1,119 @@
+"""Storage: the one module that opens SQLite (through sqlite-utils) and migrates its schema."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from w4r import config
+
+BUSY_TIMEOUT_MS = 10_000
+DEFAULT_SESSION = "CLASS"
+DEFAULT_SESSION_NAME = "Our class"
+DEFAULT_GOAL = 30
+
+__all__ = ["Database", "DatabaseError", "connect", "SCHEMA_VERSION", "DEFAULT_SESSION"]
+
+
+class DatabaseError(Exception):
+    """The database file cannot be opened or used; the message says why in plain words."""
+
+
+def _v1(db: Database) -> None:
+    """Sessions, counted actions keyed by submission id, and the default session."""
+    db["sessions"].create(
+        {"code": str, "name": str, "kind": str, "goal": int, "created_at": str},
+        pk="code", not_null={"name", "kind", "goal", "created_at"},
+    )
+    db["actions"].create(
+        {"submission_id": str, "session_code": str, "case_id": str, "kind": str,
+         "action": str, "count": int, "counted_at": str, "source": str},
+        pk="submission_id",
+        not_null={"session_code", "case_id", "kind", "action", "count", "counted_at", "source"},
+        foreign_keys=[("session_code", "sessions", "code")],
+    )
+    db["actions"].create_index(["session_code", "case_id", "kind", "action"])
+    db["sessions"].insert(
+        {"code": DEFAULT_SESSION, "name": DEFAULT_SESSION_NAME, "kind": "class",
+         "goal": DEFAULT_GOAL, "created_at": now_iso()},
+        ignore=True,
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now_iso() -> str:
+    """Return the current UTC time as an ISO 8601 string (seconds)."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def connect(path: str | Path | None = None) -> Database:
+    """Open the database (W4R_DB or data/w4r.db by default), creating or migrating its schema."""
+    path = config.db_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        db = Database(conn)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _enable_wal(db)
+        db.execute("PRAGMA foreign_keys = ON")
+        migrate(db)
+    except (sqlite3.Error, OSError) as exc:
+        raise DatabaseError(f"cannot use the database {path}: {exc}") from exc
+    return db
+
+
+def _enable_wal(db: Database) -> None:
+    """Switch to WAL; SQLite refuses at once (no busy wait) while another process writes."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while db.journal_mode != "wal":
+        try:
+            db.enable_wal()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """Run a block as one write transaction that takes the write lock up front.
+
+    A deferred transaction that reads before it writes fails at once ("database is locked")
+    when another process writes meanwhile; BEGIN IMMEDIATE waits for the busy timeout instead.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    db.execute("COMMIT")
+
+
+def schema_version(db: Database) -> int:
+    """Return the schema version stored in the file (SQLite's user_version)."""
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: Database) -> int:
+    """Apply the migrations this file lacks, one process at a time; return the new version."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise DatabaseError(f"the database has schema version {current}, newer than this w4r "
+                            f"knows ({SCHEMA_VERSION}): update w4r")
+    if current == SCHEMA_VERSION:
+        return current
+    with transaction(db):  # serialises two processes starting on a new file
+        for version in range(schema_version(db), SCHEMA_VERSION):
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+    return SCHEMA_VERSION
