@@ -1,0 +1,126 @@
+"""Letters: a draft as the writer fills it in, and the letter it becomes on paper."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from babel.core import Locale, UnknownLocaleError
+from babel.dates import format_date
+
+from w4r.cases import Case
+from w4r.tally import KINDS, new_submission_id
+
+MAX_FIELD = 3_000
+MAX_LETTER = 6_000
+FIELDS = ("greeting", "about", "message", "request", "closing", "name")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass
+class Draft:
+    """What a writer is composing; its submission id is made once, when the draft starts."""
+
+    case_id: str
+    kind: str
+    submission_id: str = field(default_factory=new_submission_id)
+    greeting: str = ""
+    about: str = ""
+    message: str = ""
+    request: str = ""
+    closing: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter laid out for paper: every part already final text."""
+
+    kind: str
+    date: str
+    addressee: tuple[str, ...]
+    greeting: str
+    paragraphs: tuple[str, ...]
+    closing: str
+    name: str
+    lang: str = "en"
+
+
+def clean(text: str) -> str:
+    """Normalise typed or pasted text: NFC, Unix newlines, no control characters, tabs as spaces."""
+    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text.replace("\t", " "))
+
+
+def start(case: Case, kind: str) -> Draft:
+    """Start a new draft for a case, prefilled from the case (salutation, the exact ask)."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    if kind == "appeal":
+        salutation = case.appeal.salutation.rstrip(",")
+        return Draft(case.id, kind, greeting=f"{salutation or 'Dear Sir or Madam'},",
+                     request=case.appeal.ask, closing="Yours sincerely,")
+    to = case.solidarity.to or case.name
+    native = case.solidarity.greeting.rstrip(",!")
+    return Draft(case.id, kind, greeting=f"{native}, {to}!" if native else f"Dear {to},",
+                 closing="With warm wishes,")
+
+
+def restart(draft: Draft, case: Case, kind: str) -> Draft:
+    """Switch a draft to another kind of letter, keeping what the writer wrote about themselves."""
+    fresh = start(case, kind)
+    return replace(fresh, submission_id=draft.submission_id, about=draft.about,
+                   message=draft.message, name=draft.name)
+
+
+def problems(draft: Draft) -> list[str]:
+    """List what stops a draft from printing, in words a student understands."""
+    found = []
+    for name in FIELDS:
+        value = getattr(draft, name)
+        if len(value) > MAX_FIELD:
+            found.append(f"The {name} part is {len(value):,} characters long; please keep each "
+                         f"part under {MAX_FIELD:,}.")
+    total = sum(len(getattr(draft, name)) for name in FIELDS)
+    if total > MAX_LETTER:
+        found.append(f"The letter is {total:,} characters long; a letter should fit on one or two "
+                     f"pages (at most {MAX_LETTER:,} characters).")
+    if not (draft.message.strip() or draft.request.strip() or draft.about.strip()):
+        found.append("The letter has no message yet: write a few words first.")
+    return found
+
+
+def long_date(day: date, lang: str) -> str:
+    """Write a date the way the letter's language does ('20 November 2026', '20 novembre 2026')."""
+    tag = "en_GB" if lang in ("", "en") else lang.replace("-", "_")  # 10 December 2026
+    try:
+        return format_date(day, format="long", locale=Locale.parse(tag))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return format_date(day, format="long", locale="en_GB")
+
+
+def compose(draft: Draft, case: Case, day: date | None = None, lang: str = "en") -> Letter:
+    """Turn a draft into the letter that will be printed."""
+    addressee: tuple[str, ...] = ()
+    if draft.kind == "appeal":
+        appeal = case.appeal
+        addressee = tuple(line for line in (appeal.addressee_name, appeal.addressee_title,
+                                             *appeal.address) if line)
+    parts = [draft.about, draft.message] + ([draft.request] if draft.kind == "appeal" else [])
+    paragraphs = tuple(p for p in (clean(part).strip() for part in parts) if p)
+    return Letter(kind=draft.kind, date=long_date(day or date.today(), lang),
+                  addressee=addressee, greeting=clean(draft.greeting).strip(),
+                  paragraphs=paragraphs, closing=clean(draft.closing).strip(),
+                  name=clean(draft.name).strip(), lang=lang)
+
+
+def as_text(letter: Letter) -> str:
+    """The letter as plain text, in the order it is printed (for the preview and for tests)."""
+    blocks = [letter.date]
+    if letter.addressee:
+        blocks.append("\n".join(letter.addressee))
+    blocks += [letter.greeting, *letter.paragraphs, "\n".join(filter(None, (letter.closing,
+                                                                            letter.name)))]
+    return "\n\n".join(b for b in blocks if b)
