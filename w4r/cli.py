@@ -1,0 +1,284 @@
+"""The organizer's command line, `python -m w4r`: thin over the same library as the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import NoReturn
+
+from w4r import config, db, letters, pdf, sessions, tally
+from w4r.cases import CaseSet, load_cases
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+MAX_TEXT_BYTES = 1_000_000
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser that reports a usage error in one line and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class Failure(Exception):
+    """Bad data: each line of the message is one problem; exit 1."""
+
+
+def build_parser() -> Parser:
+    """Describe every command, its flags and its help."""
+    parser = Parser(prog="python -m w4r", description="Run a Write for Rights letter-writing "
+                    "session: check cases, print letters, keep the tally.")
+    parser.add_argument("--db", help="SQLite file (default: $W4R_DB or data/w4r.db)")
+    parser.add_argument("--content", help="content folder holding cases/ (default: "
+                        "$W4R_CONTENT or content/)")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
+
+    cases = groups.add_parser("cases", help="check and list case files")
+    cases_cmd = cases.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+    check = cases_cmd.add_parser("check", help="validate case files; list every problem")
+    check.add_argument("dir", nargs="?", help="folder or file to check (default: the content's "
+                       "cases/)")
+    check.set_defaults(run=cmd_cases_check)
+    listing = cases_cmd.add_parser("list", help="list the cases")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(run=cmd_cases_list)
+
+    letter = groups.add_parser("letter", help="make letters")
+    letter_cmd = letter.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+    make = letter_cmd.add_parser("pdf", help="print a letter to a PDF file")
+    make.add_argument("--case", required=True, help="case id (see: cases list)")
+    make.add_argument("--kind", required=True, choices=tally.KINDS)
+    make.add_argument("--text-file", required=True, help="the message, a UTF-8 file or - for stdin")
+    make.add_argument("--lang", default="en", help="language of the letter, for the date "
+                      "(default: en)")
+    make.add_argument("--paper", default="a4", choices=list(pdf.PAPERS))
+    make.add_argument("--name", default="", help="the writer's name (optional)")
+    make.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    make.set_defaults(run=cmd_letter_pdf)
+
+    session = groups.add_parser("session", help="classes and events")
+    session_cmd = session.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+    create = session_cmd.add_parser("create", help="create a session; prints its join code")
+    create.add_argument("--name", required=True)
+    create.add_argument("--kind", default="class", choices=sessions.KINDS)
+    create.add_argument("--goal", type=int, default=0, help="letters to aim for")
+    create.add_argument("--code", help="the join code (default: a new random one)")
+    create.set_defaults(run=cmd_session_create)
+    slist = session_cmd.add_parser("list", help="list the sessions")
+    slist.add_argument("--json", action="store_true", help="print JSON")
+    slist.set_defaults(run=cmd_session_list)
+
+    count = groups.add_parser("tally", help="count, show, export and import the tally")
+    count_cmd = count.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+    add = count_cmd.add_parser("add", help="count actions (the same --id twice counts once)")
+    add.add_argument("--session", required=True, help="session code")
+    add.add_argument("--case", required=True, help="case id")
+    add.add_argument("--kind", required=True, choices=tally.KINDS)
+    add.add_argument("--action", default="letter", choices=tally.ACTIONS)
+    add.add_argument("--count", type=int, default=1, help="how many (default 1)")
+    add.add_argument("--id", help="submission id (default: a new one)")
+    add.set_defaults(run=cmd_tally_add)
+    show = count_cmd.add_parser("show", help="show a session's totals")
+    show.add_argument("--session", required=True)
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(run=cmd_tally_show)
+    export = count_cmd.add_parser("export", help="export a session's tally (no letter text)")
+    export.add_argument("--session", required=True)
+    export.add_argument("--format", required=True, choices=("csv", "json"))
+    export.add_argument("-o", "--output", required=True, help="file to write, or - for stdout")
+    export.set_defaults(run=cmd_tally_export)
+    imp = count_cmd.add_parser("import", help="add a tally export from another device (each "
+                               "submission counted once)")
+    imp.add_argument("file", help="a CSV or JSON file made by tally export")
+    imp.set_defaults(run=cmd_tally_import)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit code (0 ok, 1 bad data, 2 bad arguments)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args) or EXIT_OK
+    except Failure as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_DATA
+    except db.DatabaseError as exc:
+        print(f"w4r: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a traceback for an organizer; W4R_DEBUG=1 shows it
+        if os.environ.get("W4R_DEBUG"):
+            raise
+        print(f"w4r: unexpected error ({type(exc).__name__}: {exc}); please report it",
+              file=sys.stderr)
+        return EXIT_DATA
+
+
+# --- commands ----------------------------------------------------------------
+
+def _cases(args: argparse.Namespace) -> CaseSet:
+    found = load_cases(config.cases_dir(args.content))
+    if found.problems and not found.cases:
+        raise Failure("\n".join(map(str, found.problems)))
+    return found
+
+
+def _read(path: str, limit: int = MAX_TEXT_BYTES) -> bytes:
+    try:
+        data = sys.stdin.buffer.read(limit + 1) if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise Failure(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+    if len(data) > limit:
+        raise Failure(f"{path}: is larger than {limit:,} bytes")
+    return data
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        if path == "-":
+            sys.stdout.buffer.write(data)
+        else:
+            Path(path).write_bytes(data)
+    except OSError as exc:
+        raise Failure(f"{path}: cannot be written: {exc.strerror or exc}") from exc
+
+
+def _session(database: db.Database, code: str) -> sessions.Session:
+    found = sessions.get(database, code)
+    if not found:
+        known = ", ".join(s.code for s in sessions.all_sessions(database))
+        raise Failure(f"session: there is no session {sessions.normalize_code(code)!r} "
+                      f"(known: {known})")
+    return found
+
+
+def cmd_cases_check(args: argparse.Namespace) -> int:
+    """Validate case files and print every problem."""
+    found = load_cases(args.dir or config.cases_dir(args.content))
+    for problem in found.problems:
+        print(problem)
+    if found.problems:
+        return EXIT_DATA
+    print(f"{len(found.cases)} cases, all valid")
+    return EXIT_OK
+
+
+def cmd_cases_list(args: argparse.Namespace) -> int:
+    """List the cases."""
+    found = _cases(args)
+    if args.json:
+        print(json.dumps([asdict(c) for c in found.cases], ensure_ascii=False, indent=2))
+    else:
+        for case in found.cases:
+            print(f"{case.id:24} {case.year}  {case.status:7}  {case.name} ({case.country})")
+    for problem in found.problems:
+        print(problem, file=sys.stderr)
+    return EXIT_DATA if found.problems else EXIT_OK
+
+
+def cmd_letter_pdf(args: argparse.Namespace) -> int:
+    """Print a letter to a PDF file."""
+    case = _cases(args).get(args.case)
+    if case is None:
+        raise Failure(f"case: there is no case {args.case!r} (see: python -m w4r cases list)")
+    raw = _read(args.text_file)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Failure(f"{args.text_file}: is not UTF-8 text (byte {exc.start})") from exc
+    draft = letters.start(case, args.kind)
+    draft.message, draft.name = letters.clean(text), args.name
+    if problems := letters.problems(draft):
+        raise Failure("\n".join(f"letter: {p}" for p in problems))
+    try:
+        printed = pdf.build(letters.compose(draft, case, lang=args.lang), args.paper)
+    except pdf.UnsupportedText as exc:
+        raise Failure(f"letter: {exc}") from exc
+    _write(args.output, printed.data)
+    for note in printed.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"wrote {args.output} ({printed.pages} page{'s' * (printed.pages > 1)})",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_session_create(args: argparse.Namespace) -> int:
+    """Create a session and print its join code."""
+    try:
+        created = sessions.create(db.connect(args.db), args.name, args.kind, args.goal, args.code)
+    except ValueError as exc:
+        raise Failure(f"session: {exc}") from exc
+    print(created.code)
+    return EXIT_OK
+
+
+def cmd_session_list(args: argparse.Namespace) -> int:
+    """List the sessions."""
+    found = sessions.all_sessions(db.connect(args.db))
+    if args.json:
+        print(json.dumps([asdict(s) for s in found], ensure_ascii=False, indent=2))
+    for s in found if not args.json else ():
+        print(f"{s.code:12} {s.kind:6} goal {s.goal:<6} {s.name}")
+    return EXIT_OK
+
+
+def cmd_tally_add(args: argparse.Namespace) -> int:
+    """Count actions for a case; the same --id twice counts once."""
+    database = db.connect(args.db)
+    session = _session(database, args.session)
+    found = _cases(args)
+    if found.get(args.case) is None:
+        raise Failure(f"case: there is no case {args.case!r} (known: "
+                      f"{', '.join(c.id for c in found.cases)})")
+    action = tally.Action(submission_id=args.id or tally.new_submission_id(),
+                          session_code=session.code, case_id=args.case, kind=args.kind,
+                          action=args.action, count=args.count, source="cli")
+    if problems := tally.action_problems(action):
+        raise Failure("\n".join(problems))
+    new = tally.record(database, action)
+    total = tally.totals(database, session).total
+    print(f"{'counted' if new else 'already counted'}: {action.submission_id} "
+          f"(session {session.code} total {total})")
+    return EXIT_OK
+
+
+def cmd_tally_show(args: argparse.Namespace) -> int:
+    """Show a session's totals."""
+    database = db.connect(args.db)
+    totals = tally.totals(database, _session(database, args.session))
+    if args.json:
+        print(json.dumps({"session": asdict(totals.session), "total": totals.total,
+                          "by_kind": totals.by_kind, "by_case": totals.by_case},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    s = totals.session
+    goal = f" of a goal of {s.goal}" if s.goal else ""
+    print(f"{s.name} ({s.code}): {totals.total}{goal}")
+    for kind in tally.KINDS:
+        print(f"  {kind:12} {totals.by_kind.get(kind, 0)}")
+    for case_id, kinds in sorted(totals.by_case.items()):
+        print(f"  {case_id:28} " + "  ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    return EXIT_OK
+
+
+def cmd_tally_export(args: argparse.Namespace) -> int:
+    """Export a session's tally as CSV or JSON."""
+    database = db.connect(args.db)
+    text = tally.export_tally(database, _session(database, args.session), args.format)
+    _write(args.output, text.encode("utf-8-sig" if args.format == "csv" else "utf-8"))
+    return EXIT_OK
+
+
+def cmd_tally_import(args: argparse.Namespace) -> int:
+    """Import a tally export; each submission id counts once, however often it is imported."""
+    actions, problems = tally.parse_export(_read(args.file, 50_000_000), args.file)
+    if problems:
+        raise Failure("\n".join(map(str, problems)))
+    result = tally.import_actions(db.connect(args.db), actions)
+    print(f"{result.new} new ({result.new_letters} actions), {result.already} already counted")
+    return EXIT_OK
