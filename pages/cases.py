@@ -1,0 +1,39 @@
+"""Choose a case: a card per case, the story on demand, and the two kinds of letter."""
+
+import streamlit as st
+
+from w4r import state, ui
+
+ui.entered_through_app()
+
+found = ui.cases()
+
+st.title("Choose a case", anchor=False)
+st.markdown("Read about the people you can write for, then choose a message of solidarity "
+            "or an appeal.")
+ui.demo_notice(found)
+ui.content_problems(found)
+if not found.cases:
+    st.error("There are no cases to write for yet. The organizer can load this year's case "
+             "file (see the README: “Load this year's cases”).")
+    st.stop()
+
+for row_start in range(0, len(found.cases), 2):
+    for column, case in zip(st.columns(2, gap="medium"), found.cases[row_start:row_start + 2]):
+        with column, st.container(border=True):
+            ui.case_heading(case)
+            st.markdown(ui.plain(case.summary))
+            if case.is_past:
+                st.markdown(f"**What happened:** {ui.plain(case.outcome)}")
+            with st.expander("Read the story"):
+                st.markdown(ui.plain(case.story))
+                if case.quote:
+                    st.markdown(f"> “{ui.plain(case.quote)}”  \n> — {ui.plain(case.quote_source)}")
+                st.caption("Sources: " + "; ".join(ui.plain(s.title) for s in case.sources))
+            solidarity, appeal = st.columns(2)
+            for kind, column_ in (("solidarity", solidarity), ("appeal", appeal)):
+                if column_.button(ui.KIND_LABELS[kind], key=f"{case.id}-{kind}",
+                                  help=f"Write {ui.KIND_HELP[kind]}", width="stretch",
+                                  type="primary" if kind == "solidarity" else "secondary"):
+                    state.begin(case, kind)
+                    st.switch_page(ui.PAGES["write"])

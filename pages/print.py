@@ -1,0 +1,62 @@
+"""Print & count: download the letter as a PDF, then count it once for the class tally."""
+
+import streamlit as st
+
+from w4r import letters, pdf, state, tally, ui
+
+ui.entered_through_app()
+
+draft = state.draft()
+case = ui.cases().get(draft.case_id) if draft else None
+st.title("Print & count", anchor=False)
+if draft is None or case is None:
+    st.info("First choose a case and write your letter.", icon=":material/arrow_back:")
+    if st.button("Choose a case", type="primary"):
+        st.switch_page(ui.PAGES["cases"])
+    st.stop()
+
+database = ui.database()
+session = ui.current_session(database, state.session_code())
+counted = state.is_counted(draft.submission_id)
+problems = letters.problems(draft)
+st.markdown(f"Your **{ui.KIND_LABELS[draft.kind].lower()}** for **{ui.plain(case.name)}**.")
+
+st.subheader("1. Print it", anchor=False)
+if problems:
+    for problem in problems:
+        st.warning(problem, icon=":material/edit_note:")
+    if st.button("Back to writing", icon=":material/edit:"):
+        st.switch_page(ui.PAGES["write"])
+else:
+    st.radio("Paper", options=list(pdf.PAPERS), key=state.paper_key(), on_change=state.save_paper,
+             format_func={"a4": "A4", "letter": "US Letter"}.get, horizontal=True)
+    try:
+        printed = pdf.build(letters.compose(draft, case), state.paper())
+    except pdf.UnsupportedText as exc:
+        st.warning(str(exc), icon=":material/translate:")
+    else:
+        for note in printed.notes:
+            st.caption(note)
+        st.download_button("Download the letter (PDF)", data=printed.data,
+                           file_name=f"write-for-rights-{case.id}-{draft.kind}.pdf",
+                           mime="application/pdf", icon=":material/download:",
+                           on_click="ignore", type="primary")
+        st.caption("Open the PDF and print it. Sign it by hand if you like.")
+        if draft.kind == "appeal" and not case.appeal.address:
+            st.caption("The address is on this year's case sheet: copy it onto the envelope.")
+
+st.subheader("2. Count it", anchor=False)
+st.button("Count my letter" if not counted else "Counted", type="primary",
+          icon=":material/check_circle:" if counted else ":material/add_circle:",
+          on_click=state.count_letter, disabled=counted or bool(problems))
+if state.celebrate():
+    st.balloons()
+if counted:
+    total = tally.totals(database, session).total
+    st.success(f"Thank you! Your letter is counted. {ui.plain(session.name)} has now written "
+               f"**{total}** letter{'s' * (total != 1)}.", icon=":material/celebration:")
+    if st.button("Write another letter", icon=":material/edit:"):
+        state.new_letter()
+        st.switch_page(ui.PAGES["cases"])
+else:
+    st.caption("Count your letter once you have printed it (or written it out by hand).")

@@ -1,0 +1,159 @@
+"""The visitor's place in the journey: the one module that touches Streamlit's session state.
+
+Widget values vanish when the page changes, so every field a writer types is copied into a
+plain `Draft` kept under a non-widget key, and widgets are re-seeded from it on return.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from w4r import db, letters, sessions, tally
+from w4r.cases import Case
+
+_SESSION = "w4r.session"
+_DRAFT = "w4r.draft"
+_COUNTED = "w4r.counted"
+_CELEBRATE = "w4r.celebrate"
+_PAPER = "w4r.paper"
+_NOTICE = "w4r.notice"
+_WIDGET = "w4r.field."
+
+
+# --- the class or event -------------------------------------------------------
+
+def session_code() -> str:
+    """The code of the session this visitor writes in (the default one until they join)."""
+    return st.session_state.get(_SESSION, db.DEFAULT_SESSION)
+
+
+def join(database: db.Database, typed: str) -> sessions.Session | None:
+    """Join the session with the typed code; None (and nothing changed) when there is none."""
+    found = sessions.get(database, typed) if not sessions.code_problem(
+        sessions.normalize_code(typed)) else None
+    if found:
+        st.session_state[_SESSION] = found.code
+    return found
+
+
+def join_from_link(database: db.Database) -> None:
+    """Join the session named by a join link (?s=CODE), once; leave a notice if it is unknown."""
+    code = st.query_params.get("s")
+    if code and st.session_state.get("w4r.link") != code:
+        st.session_state["w4r.link"] = code
+        if not join(database, code):
+            notice(f"There is no class or event with the code “{code}”. You are writing in "
+                   "the default session; ask your teacher for the code.")
+
+
+def notice(text: str | None = None) -> str | None:
+    """Leave a message for the next screen (with text), or take it (without)."""
+    if text is not None:
+        st.session_state[_NOTICE] = text
+        return None
+    return st.session_state.pop(_NOTICE, None)
+
+
+# --- the draft ------------------------------------------------------------------
+
+def draft() -> letters.Draft | None:
+    """The letter being written, or None before a case is chosen."""
+    return st.session_state.get(_DRAFT)
+
+
+def begin(case: Case, kind: str) -> letters.Draft:
+    """Start writing for a case; an uncounted draft for the same case and kind is kept."""
+    current = draft()
+    if current and current.case_id == case.id and not is_counted(current.submission_id):
+        if current.kind != kind:
+            _replace(letters.restart(current, case, kind))
+        return draft()
+    _replace(letters.start(case, kind))
+    return draft()
+
+
+def switch_kind(case: Case) -> None:
+    """Callback of the kind selector: restart the draft as the other kind, keeping its text."""
+    kind = st.session_state[_WIDGET + "kind"]
+    current = draft()
+    if current and kind != current.kind:
+        _replace(letters.restart(current, case, kind))
+
+
+def _replace(new: letters.Draft) -> None:
+    st.session_state[_DRAFT] = new
+    for name in letters.FIELDS:  # re-seed the widgets from the new draft
+        st.session_state.pop(_WIDGET + name, None)
+
+
+def field_key(name: str) -> str:
+    """The widget key for a draft field, seeded from the draft when the widget is (re)drawn."""
+    key = _WIDGET + name
+    if key not in st.session_state:
+        current = draft()
+        st.session_state[key] = getattr(current, name) if current else ""
+    return key
+
+
+def kind_key() -> str:
+    """The widget key for the letter-kind selector, seeded from the draft."""
+    key = _WIDGET + "kind"
+    current = draft()
+    if current and st.session_state.get(key) != current.kind:
+        st.session_state[key] = current.kind
+    return key
+
+
+def save_field(name: str) -> None:
+    """Callback of a field widget: copy its value into the draft, which outlives the page."""
+    current = draft()
+    if current is not None:
+        setattr(current, name, letters.clean(st.session_state.get(_WIDGET + name, "")))
+
+
+def paper() -> str:
+    """The paper size chosen for printing (A4 unless changed)."""
+    return st.session_state.get(_PAPER, "a4")
+
+
+def paper_key() -> str:
+    """The widget key of the paper selector (kept under its own non-widget copy too)."""
+    st.session_state.setdefault(_WIDGET + "paper", paper())
+    return _WIDGET + "paper"
+
+
+def save_paper() -> None:
+    """Callback of the paper selector."""
+    st.session_state[_PAPER] = st.session_state[_WIDGET + "paper"]
+
+
+def new_letter() -> None:
+    """Forget the counted draft so the next letter gets a new submission id."""
+    st.session_state.pop(_DRAFT, None)
+    for name in (*letters.FIELDS, "kind"):
+        st.session_state.pop(_WIDGET + name, None)
+
+
+# --- counting -----------------------------------------------------------------------
+
+def is_counted(submission_id: str) -> bool:
+    """True when this browser session already counted the draft with this id."""
+    return submission_id in st.session_state.get(_COUNTED, set())
+
+
+def count_letter(database_path: str | None = None) -> None:
+    """Callback of “Count my letter”: count the draft once, however often it is clicked."""
+    current = draft()
+    if current is None or is_counted(current.submission_id):
+        return
+    database = db.connect(database_path)
+    new = tally.record(database, tally.Action(
+        submission_id=current.submission_id, session_code=session_code(),
+        case_id=current.case_id, kind=current.kind))
+    st.session_state.setdefault(_COUNTED, set()).add(current.submission_id)
+    st.session_state[_CELEBRATE] = new
+
+
+def celebrate() -> bool:
+    """True once, on the rerun right after a letter was newly counted."""
+    return bool(st.session_state.pop(_CELEBRATE, False))
