@@ -1,0 +1,27 @@
+# Two commands for a fresh machine: `make run` (the app) and `make test` (every test).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test screenshots bench clean
+
+$(VENV)/installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+run: $(VENV)/installed  ## serve the app on http://localhost:8501 (demo cases, data/w4r.db)
+	$(PY) -m streamlit run app.py --server.port 8501
+
+test: $(VENV)/installed  ## every test: unit, AppTest pages, PDFs rendered, browser end to end
+	$(PY) -m pytest
+
+screenshots: $(VENV)/installed  ## retake docs/screenshots/ in headless Chromium
+	$(PY) scripts/screenshots.py
+
+bench: $(VENV)/installed  ## print start-up, PDF and tally figures (see docs/BENCHMARKS.md)
+	$(PY) bench/foundation.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,138 @@
+"""Retake docs/screenshots/: every page of the app in headless Chromium, and the printed letter.
+
+    .venv/bin/python scripts/screenshots.py      (or: make screenshots)
+
+Starts the app like the end-to-end test does (tests/e2e_support.py) on a free port, against a
+temporary database that already holds a few counted letters, so the tally looks alive. Needs the
+system Chromium (/usr/bin/chromium) and poppler's pdftoppm. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(PROJECT_DIR), str(PROJECT_DIR / "tests")]
+
+import e2e_support as e2e  # noqa: E402
+from w4r import db, tally  # noqa: E402
+
+OUT = PROJECT_DIR / "docs" / "screenshots"
+MAX_HEIGHT = 8_000  # px: a full-page shot never gets taller than this
+
+# What the class has already counted before the screenshots: (case id, kind, how many).
+EARLIER_LETTERS = [
+    ("yecenia-armenta", "solidarity", 4), ("yecenia-armenta", "appeal", 2),
+    ("khaled-drareni", "appeal", 3), ("khaled-drareni", "solidarity", 1),
+    ("jani-silva", "solidarity", 3), ("maxima-acuna", "appeal", 2),
+    ("phyoe-phyoe-aung", "solidarity", 1),
+]
+
+
+def prefill(path: Path) -> int:
+    """Count the earlier letters in the default session, one submission per letter."""
+    database = db.connect(path)
+    try:
+        n = 0
+        for case_id, kind, how_many in EARLIER_LETTERS:
+            for _ in range(how_many):
+                n += tally.record(database, tally.Action(
+                    submission_id=tally.new_submission_id(), session_code=db.DEFAULT_SESSION,
+                    case_id=case_id, kind=kind))
+        return n
+    finally:
+        database.close()
+
+
+def full_page(page, name: str) -> Path:
+    """Screenshot the whole page. Streamlit scrolls inside <main data-testid="stMain">, not the
+    document, so a plain full_page shot stops at the fold: grow the viewport to fit instead."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")  # no focus ring
+    page.mouse.move(e2e.VIEWPORT["width"] - 60, e2e.VIEWPORT["height"] - 20)  # off the sidebar
+    main = page.locator('[data-testid="stMain"]')
+    height = e2e.VIEWPORT["height"]
+    for _ in range(5):  # growing the window can reflow the page: repeat until it settles
+        wanted = min(max(main.evaluate("m => m.scrollHeight"), e2e.VIEWPORT["height"]), MAX_HEIGHT)
+        if wanted == height:
+            break
+        height = wanted
+        page.set_viewport_size({"width": e2e.VIEWPORT["width"], "height": height})
+        page.wait_for_timeout(300)
+    path = OUT / name
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    page.set_viewport_size(e2e.VIEWPORT)
+    print(f"  {path.relative_to(PROJECT_DIR)}  ({e2e.VIEWPORT['width']}x{height})")
+    return path
+
+
+def take(url: str, browser, workdir: Path) -> None:
+    page = e2e.new_page(browser)
+    page.goto(url)
+    e2e.wait_for_app(page)
+    e2e.assert_no_traceback(page, "Home", url)
+    full_page(page, "1-home.png")
+
+    e2e.open_page(page, "Choose a case")
+    full_page(page, "2-cases.png")
+
+    page.locator(".st-key-yecenia-armenta-solidarity").get_by_role("button").click()
+    e2e.wait_for_app(page)
+    e2e.type_into(page, "1. Greeting", "Dear Yecenia,")
+    e2e.type_into(page, "3. Your message",
+                  "You are not alone. Today our class read your story, and we are thinking of you. "
+                  "We hope you can be with your family soon.")
+    e2e.type_into(page, "5. Your name (optional)", "Sam, Lyon")
+    e2e.assert_no_traceback(page, "Write", url)
+    full_page(page, "3-write.png")
+
+    page.get_by_role("button", name="Next: print & count").click()
+    e2e.wait_for_app(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the letter (PDF)").click()
+    letter = workdir / "letter.pdf"
+    download.value.save_as(letter)
+    page.get_by_role("button", name="Count my letter").click()
+    e2e.wait_for_app(page)
+    page.get_by_text("Thank you! Your letter is counted.").wait_for()
+    page.wait_for_timeout(3_000)  # let the balloons fly away
+    e2e.assert_no_traceback(page, "Print & count", url)
+    full_page(page, "4-print.png")
+
+    e2e.open_page(page, "Tally")
+    e2e.assert_no_traceback(page, "Tally", url)
+    full_page(page, "5-tally.png")
+    page.context.close()
+
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(letter),
+                    str(OUT / "6-letter")], check=True)
+    print(f"  {(OUT / '6-letter.png').relative_to(PROJECT_DIR)}  (page 1 of the PDF, 60 dpi)")
+
+
+def main() -> int:
+    if not e2e.CHROMIUM.exists():
+        print(f"screenshots: no Chromium at {e2e.CHROMIUM} (apt-get install chromium)",
+              file=sys.stderr)
+        return 1
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="w4r-shots-") as tmp:
+        database = Path(tmp) / "w4r.db"
+        print(f"screenshots: {prefill(database)} earlier letters counted in a temporary tally")
+        with e2e.running_app(database) as url, sync_playwright() as playwright:
+            browser = e2e.launch_chromium(playwright)
+            try:
+                take(url, browser, Path(tmp))
+            finally:
+                browser.close()
+    print(f"screenshots: done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
