@@ -85,10 +85,6 @@ def test_shipped_content_has_no_placeholder_text(cases):
             assert word not in blob, f"{c.id} contains placeholder text {word!r}"
 
 
-def test_years_lists_the_campaign_years_oldest_first(cases):
-    assert cases.years == sorted({c.year for c in cases.cases})
-
-
 def test_get_returns_a_case_or_none(cases):
     assert cases.get(CASE_WITH_ASK).id == CASE_WITH_ASK
     assert cases.get("nobody-at-all") is None

@@ -101,11 +101,6 @@ class CaseSet:
         """Return the case with this id, or None."""
         return next((c for c in self.cases if c.id == case_id), None)
 
-    @property
-    def years(self) -> list[int]:
-        """The campaign years the cases come from, oldest first."""
-        return sorted({c.year for c in self.cases})
-
 
 def or_case_sheet(value: str | tuple[str, ...] | None) -> str:
     """Show a value, or point to the case sheet where the content leaves it empty."""
