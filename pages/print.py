@@ -31,7 +31,7 @@ else:
     st.radio("Paper", options=list(pdf.PAPERS), key=state.paper_key(), on_change=state.save_paper,
              format_func={"a4": "A4", "letter": "US Letter"}.get, horizontal=True)
     try:
-        printed = pdf.build(letters.compose(draft, case), state.paper())
+        printed = state.printed(letters.compose(draft, case), state.paper())
     except pdf.UnsupportedText as exc:
         st.warning(str(exc), icon=":material/translate:")
     else:

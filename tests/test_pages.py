@@ -252,6 +252,21 @@ class TestPrintAndCount:
         button(at, "Count my letter").click().run()
         assert total(tmp_path) == 1
 
+    def test_the_pdf_is_built_once_per_version_of_the_letter(self, app, monkeypatch):
+        from w4r import pdf
+
+        built = []
+        real_build = pdf.build
+        monkeypatch.setattr(pdf, "build", lambda *a: built.append(a) or real_build(*a))
+        at = write_for(app)
+        field(at, "message").input("Please act.").run()
+        at = no_error(at.switch_page("pages/print.py").run())
+        at.run()
+        button(at, "Count my letter").click().run()
+        assert len(built) == 1, "reruns and counting reuse the built PDF"
+        at.radio[0].set_value("letter").run()
+        assert [paper for _, paper in built] == ["a4", "letter"]
+
     def test_letter_paper_choice_is_kept(self, app):
         at = write_for(app)
         field(at, "message").input("Please act.").run()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from w4r import db, letters, sessions, tally
+from w4r import db, letters, pdf, sessions, tally
 from w4r.cases import Case
 
 _SESSION = "w4r.session"
@@ -16,6 +16,7 @@ _DRAFT = "w4r.draft"
 _COUNTED = "w4r.counted"
 _CELEBRATE = "w4r.celebrate"
 _PAPER = "w4r.paper"
+_PRINTED = "w4r.printed"
 _NOTICE = "w4r.notice"
 _WIDGET = "w4r.field."
 
@@ -29,8 +30,7 @@ def session_code() -> str:
 
 def join(database: db.Database, typed: str) -> sessions.Session | None:
     """Join the session with the typed code; None (and nothing changed) when there is none."""
-    found = sessions.get(database, typed) if not sessions.code_problem(
-        sessions.normalize_code(typed)) else None
+    found = sessions.get(database, typed)
     if found:
         st.session_state[_SESSION] = found.code
     return found
@@ -127,9 +127,23 @@ def save_paper() -> None:
     st.session_state[_PAPER] = st.session_state[_WIDGET + "paper"]
 
 
+def printed(letter: letters.Letter, paper_size: str) -> pdf.Printed:
+    """The letter's PDF, built once per version of the letter (reruns reuse it).
+
+    Kept in this visitor's session only, never in a cache shared between visitors.
+    """
+    key = (letter, paper_size)
+    cached = st.session_state.get(_PRINTED)
+    if cached is None or cached[0] != key:
+        cached = (key, pdf.build(letter, paper_size))
+        st.session_state[_PRINTED] = cached
+    return cached[1]
+
+
 def new_letter() -> None:
     """Forget the counted draft so the next letter gets a new submission id."""
     st.session_state.pop(_DRAFT, None)
+    st.session_state.pop(_PRINTED, None)
     for name in (*letters.FIELDS, "kind"):
         st.session_state.pop(_WIDGET + name, None)
 
