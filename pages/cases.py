@@ -6,7 +6,9 @@ from w4r import state, ui
 
 ui.entered_through_app()
 
-found = ui.cases()
+database = ui.database()
+session = ui.current_session(database, state.session_code())
+found = ui.offered(database, session)
 
 st.title("Choose a case", anchor=False)
 st.markdown("Read about the people you can write for, then choose a message of solidarity "
@@ -30,8 +32,7 @@ for row_start in range(0, len(found.cases), 2):
                 if case.quote:
                     st.markdown(f"> “{ui.plain(case.quote)}”  \n> — {ui.plain(case.quote_source)}")
                 st.caption("Sources: " + "; ".join(ui.plain(s.title) for s in case.sources))
-            solidarity, appeal = st.columns(2)
-            for kind, column_ in (("solidarity", solidarity), ("appeal", appeal)):
+            for kind, column_ in zip(session.kinds, st.columns(2)):
                 if column_.button(ui.KIND_LABELS[kind], key=f"{case.id}-{kind}",
                                   help=f"Write {ui.KIND_HELP[kind]}", width="stretch",
                                   type="primary" if kind == "solidarity" else "secondary"):

@@ -6,8 +6,10 @@ from w4r import letters, pdf, state, tally, ui
 
 ui.entered_through_app()
 
+database = ui.database()
+session = ui.current_session(database, state.session_code())
 draft = state.draft()
-case = ui.cases().get(draft.case_id) if draft else None
+case = ui.cases(database).get(draft.case_id) if draft else None
 st.title("Print & count", anchor=False)
 if draft is None or case is None:
     st.info("First choose a case and write your letter.", icon=":material/arrow_back:")
@@ -15,8 +17,6 @@ if draft is None or case is None:
         st.switch_page(ui.PAGES["cases"])
     st.stop()
 
-database = ui.database()
-session = ui.current_session(database, state.session_code())
 counted = state.is_counted(draft.submission_id)
 problems = letters.problems(draft)
 st.markdown(f"Your **{ui.KIND_LABELS[draft.kind].lower()}** for **{ui.plain(case.name)}**.")

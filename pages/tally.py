@@ -9,7 +9,7 @@ ui.entered_through_app()
 database = ui.database()
 session = ui.current_session(database, state.session_code())
 totals = tally.totals(database, session)
-names = {case.id: case.name for case in ui.cases().cases}
+names = {case.id: case.name for case in ui.cases(database).cases}
 
 st.title("Tally", anchor=False)
 st.markdown(f"**{ui.plain(session.name)}** · code `{session.code}`")

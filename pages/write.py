@@ -6,8 +6,10 @@ from w4r import letters, state, ui
 
 ui.entered_through_app()
 
+database = ui.database()
+session = ui.current_session(database, state.session_code())
 draft = state.draft()
-case = ui.cases().get(draft.case_id) if draft else None
+case = ui.cases(database).get(draft.case_id) if draft else None
 if draft is None or case is None:
     st.title("Write", anchor=False)
     st.info("First choose a case to write for.", icon=":material/arrow_back:")
@@ -17,7 +19,7 @@ if draft is None or case is None:
 
 st.title(f"Write for {case.name}", anchor=False)
 ui.case_caption(case)
-st.segmented_control("Kind of letter", options=list(ui.KIND_LABELS), key=state.kind_key(),
+st.segmented_control("Kind of letter", options=list(session.kinds), key=state.kind_key(),
                      format_func=ui.KIND_LABELS.get, on_change=state.switch_kind, args=(case,),
                      required=True)
 st.caption(f"{ui.KIND_LABELS[draft.kind]}: {ui.KIND_HELP[draft.kind]}.")

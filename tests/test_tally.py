@@ -20,6 +20,10 @@ def act(sid, case_id="yecenia-armenta", kind="appeal", session=DEFAULT_SESSION, 
                         **kw)
 
 
+def pair(parsed: tally.Export):
+    return parsed.actions, parsed.problems
+
+
 def default_totals(database):
     return tally.totals(database, sessions.default(database))
 
@@ -304,7 +308,7 @@ def test_export_refuses_an_unknown_format(db, counted):
 @pytest.mark.parametrize("fmt, encoding", [("csv", "utf-8-sig"), ("json", "utf-8")])
 def test_export_parses_back_to_the_same_actions(db, counted, fmt, encoding):
     raw = tally.export_tally(db, counted, fmt).encode(encoding)
-    actions, problems = tally.parse_export(raw, f"export.{fmt}")
+    actions, problems = pair(tally.parse_export(raw, f"export.{fmt}"))
     assert problems == []
     original = tally.session_actions(db, counted.code)
     key = lambda a: (a.submission_id, a.session_code, a.case_id, a.kind, a.action, a.count,
@@ -317,12 +321,12 @@ def test_export_parses_back_to_the_same_actions(db, counted, fmt, encoding):
 def test_importing_an_export_twice_gives_identical_totals(db, counted, tmp_path, fmt,
                                                          encoding):
     raw = tally.export_tally(db, counted, fmt).encode(encoding)
-    actions, problems = tally.parse_export(raw, "export")
+    actions, problems = pair(tally.parse_export(raw, "export"))
     assert problems == []
     other = w4r_db.connect(tmp_path / "other.db")
     first = tally.import_actions(other, actions)
     totals_first = tally.totals(other, sessions.get(other, counted.code))
-    again, _ = tally.parse_export(raw, "export")
+    again, _ = pair(tally.parse_export(raw, "export"))
     second = tally.import_actions(other, again)
     totals_second = tally.totals(other, sessions.get(other, counted.code))
     original = tally.totals(db, counted)
@@ -334,7 +338,7 @@ def test_importing_an_export_twice_gives_identical_totals(db, counted, tmp_path,
 
 
 def test_importing_into_the_same_database_counts_nothing_twice(db, counted):
-    actions, _ = tally.parse_export(tally.export_tally(db, counted, "json").encode(), "x")
+    actions, _ = pair(tally.parse_export(tally.export_tally(db, counted, "json").encode(), "x"))
     before = tally.totals(db, counted)
     result = tally.import_actions(db, actions)
     assert (result.new, result.already) == (0, len(actions))
@@ -345,7 +349,7 @@ def test_an_export_repeating_an_id_counts_it_once(db):
     raw = ("submission_id,session_code,case_id,kind,count\r\n"
            "dup-1,CLASS,yecenia-armenta,appeal,2\r\n"
            "dup-1,CLASS,yecenia-armenta,appeal,2\r\n").encode()
-    actions, problems = tally.parse_export(raw, "dup.csv")
+    actions, problems = pair(tally.parse_export(raw, "dup.csv"))
     assert problems == []
     result = tally.import_actions(db, actions)
     assert (result.new, result.already) == (1, 1)
@@ -354,7 +358,7 @@ def test_an_export_repeating_an_id_counts_it_once(db):
 
 def test_csv_without_optional_columns_defaults_action_and_count(db):
     raw = b"submission_id,session_code,case_id,kind\nmin-1,CLASS,yecenia-armenta,solidarity\n"
-    actions, problems = tally.parse_export(raw, "min.csv")
+    actions, problems = pair(tally.parse_export(raw, "min.csv"))
     assert problems == []
     assert (actions[0].action, actions[0].count) == ("letter", 1)
 
@@ -370,32 +374,32 @@ def fields_of(problems) -> set[str]:
 
 
 def test_bad_json_is_a_problem():
-    actions, problems = tally.parse_export(b'{"format": "w4r-tally", ', "bad.json")
+    actions, problems = pair(tally.parse_export(b'{"format": "w4r-tally", ', "bad.json"))
     assert actions == [] and fields_of(problems) == {"(file)"}
     assert "not valid JSON" in problems[0].message
 
 
 def test_wrong_format_marker_is_a_problem(db, counted):
     data = good_json(db, counted) | {"format": "something-else"}
-    actions, problems = tally.parse_export(json.dumps(data).encode(), "other.json")
+    actions, problems = pair(tally.parse_export(json.dumps(data).encode(), "other.json"))
     assert actions == [] and fields_of(problems) == {"format"}
 
 
 def test_unknown_version_is_a_problem(db, counted):
     data = good_json(db, counted) | {"version": 99}
-    actions, problems = tally.parse_export(json.dumps(data).encode(), "v99.json")
+    actions, problems = pair(tally.parse_export(json.dumps(data).encode(), "v99.json"))
     assert actions == [] and fields_of(problems) == {"version"}
 
 
 def test_actions_that_are_not_a_list_are_a_problem(db, counted):
     data = good_json(db, counted) | {"actions": {"a": 1}}
-    _, problems = tally.parse_export(json.dumps(data).encode(), "x.json")
+    _, problems = pair(tally.parse_export(json.dumps(data).encode(), "x.json"))
     assert fields_of(problems) == {"actions"}
 
 
 def test_csv_missing_columns_are_named():
     raw = b"submission_id,case_id\nx1,yecenia-armenta\n"
-    actions, problems = tally.parse_export(raw, "cols.csv")
+    actions, problems = pair(tally.parse_export(raw, "cols.csv"))
     assert actions == [] and fields_of(problems) == {"(header)"}
     assert "kind" in problems[0].message and "session_code" in problems[0].message
 
@@ -405,7 +409,7 @@ def test_a_bad_row_among_good_ones_is_pinpointed(db, counted):
     bad = lines[2].split(",")
     bad[3] = "bogus-kind"
     lines[2] = ",".join(bad)
-    actions, problems = tally.parse_export("\r\n".join(lines).encode(), "rows.csv")
+    actions, problems = pair(tally.parse_export("\r\n".join(lines).encode(), "rows.csv"))
     assert [(p.file, p.field) for p in problems] == [("rows.csv", "line 3.kind")]
     assert len(actions) == len(lines) - 2
 
@@ -414,7 +418,7 @@ def test_a_bad_json_action_among_good_ones_is_pinpointed(db, counted):
     data = good_json(db, counted)
     data["actions"][1]["count"] = "many"
     data["actions"][2] = "not an object"
-    actions, problems = tally.parse_export(json.dumps(data).encode(), "rows.json")
+    actions, problems = pair(tally.parse_export(json.dumps(data).encode(), "rows.json"))
     assert fields_of(problems) == {"actions[1].count", "actions[2]"}
     assert len(actions) == 2
 
@@ -423,17 +427,17 @@ def test_extra_cells_and_unknown_columns_are_problems():
     raw = (b"submission_id,session_code,case_id,kind,colour\n"
            b"x1,CLASS,yecenia-armenta,appeal,red\n"
            b"x2,CLASS,yecenia-armenta,appeal,blue,extra\n")
-    _, problems = tally.parse_export(raw, "odd.csv")
+    _, problems = pair(tally.parse_export(raw, "odd.csv"))
     assert fields_of(problems) == {"line 2.colour", "line 3"}
 
 
 def test_non_utf8_export_is_a_problem():
-    actions, problems = tally.parse_export(b"submission_id\xff\xfe", "latin.csv")
+    actions, problems = pair(tally.parse_export(b"submission_id\xff\xfe", "latin.csv"))
     assert actions == [] and fields_of(problems) == {"(file)"}
 
 
 @pytest.mark.parametrize("raw", [b"", b"   ", b"\x00\x01\x02", b"[1, 2, 3]", b"{}",
                                  "🙂,🙂\n🙂,🙂".encode()])
 def test_odd_exports_never_raise(raw):
-    actions, problems = tally.parse_export(raw, "odd")
+    actions, problems = pair(tally.parse_export(raw, "odd"))
     assert actions == [] and problems

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from w4r import config, db, letters, pdf, sessions, tally
+from w4r import access, casepack, config, db, kept, letters, pdf, sessions, tally
 from w4r.cases import CaseSet, load_cases
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -43,6 +43,11 @@ def build_parser() -> Parser:
     check.add_argument("dir", nargs="?", help="folder or file to check (default: the content's "
                        "cases/)")
     check.set_defaults(run=cmd_cases_check)
+    load = cases_cmd.add_parser("load", help="store a case pack (YAML, JSON, zip or CSV) in the "
+                                              "database; nothing is stored unless all is valid")
+    load.add_argument("files", nargs="+", help="case files or packs")
+    load.set_defaults(run=cmd_cases_load)
+
     listing = cases_cmd.add_parser("list", help="list the cases")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(run=cmd_cases_list)
@@ -68,6 +73,10 @@ def build_parser() -> Parser:
     create.add_argument("--goal", type=int, default=0, help="letters to aim for")
     create.add_argument("--code", help="the join code (default: a new random one)")
     create.set_defaults(run=cmd_session_create)
+    pin = session_cmd.add_parser("pin", help="set a session's organizer PIN (read from stdin)")
+    pin.add_argument("--session", required=True, help="session code")
+    pin.set_defaults(run=cmd_session_pin)
+
     slist = session_cmd.add_parser("list", help="list the sessions")
     slist.add_argument("--json", action="store_true", help="print JSON")
     slist.set_defaults(run=cmd_session_list)
@@ -90,6 +99,8 @@ def build_parser() -> Parser:
     export.add_argument("--session", required=True)
     export.add_argument("--format", required=True, choices=("csv", "json"))
     export.add_argument("-o", "--output", required=True, help="file to write, or - for stdout")
+    export.add_argument("--with-letters", action="store_true",
+                        help="JSON only: include the text of the session's kept letters")
     export.set_defaults(run=cmd_tally_export)
     imp = count_cmd.add_parser("import", help="add a tally export from another device (each "
                                "submission counted once)")
@@ -122,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
 # --- commands ----------------------------------------------------------------
 
 def _cases(args: argparse.Namespace) -> CaseSet:
-    found = load_cases(config.cases_dir(args.content))
+    found = casepack.merged(load_cases(config.cases_dir(args.content)), db.connect(args.db))
     if found.problems and not found.cases:
         raise Failure("\n".join(map(str, found.problems)))
     return found
@@ -165,6 +176,17 @@ def cmd_cases_check(args: argparse.Namespace) -> int:
     if found.problems:
         return EXIT_DATA
     print(f"{len(found.cases)} cases, all valid")
+    return EXIT_OK
+
+
+def cmd_cases_load(args: argparse.Namespace) -> int:
+    """Store a case pack in the database, or list every problem and store nothing."""
+    pack = casepack.read_files([(path, _read(path, casepack.MAX_PACK_BYTES))
+                                for path in args.files])
+    if pack.problems:
+        raise Failure("\n".join(map(str, pack.problems)) + "\nnothing was stored")
+    stored = casepack.store(db.connect(args.db), pack)
+    print(f"stored {stored} case(s): {', '.join(case.id for case, _ in pack.cases)}")
     return EXIT_OK
 
 
@@ -214,6 +236,22 @@ def cmd_session_create(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise Failure(f"session: {exc}") from exc
     print(created.code)
+    return EXIT_OK
+
+
+def cmd_session_pin(args: argparse.Namespace) -> int:
+    """Set a session's organizer PIN, read from the first line of stdin (never an argument)."""
+    database = db.connect(args.db)
+    session = _session(database, args.session)
+    if sys.stdin.isatty():
+        print(f"New organizer PIN for {session.name} ({session.code}), then Enter:",
+              file=sys.stderr)
+    pin = sys.stdin.readline().rstrip("\r\n")
+    try:
+        access.set_pin(database, session.code, pin)
+    except ValueError as exc:
+        raise Failure(f"pin: {exc}") from exc
+    print(f"PIN set for {session.code}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -269,16 +307,25 @@ def cmd_tally_show(args: argparse.Namespace) -> int:
 def cmd_tally_export(args: argparse.Namespace) -> int:
     """Export a session's tally as CSV or JSON."""
     database = db.connect(args.db)
-    text = tally.export_tally(database, _session(database, args.session), args.format)
+    if args.with_letters and args.format != "json":
+        raise Failure("--with-letters: letter text goes only into a JSON export")
+    session = _session(database, args.session)
+    text = tally.export_tally(database, session, args.format,
+                              kept.for_export(database, session.code) if args.with_letters
+                              else None)
     _write(args.output, text.encode("utf-8-sig" if args.format == "csv" else "utf-8"))
     return EXIT_OK
 
 
 def cmd_tally_import(args: argparse.Namespace) -> int:
     """Import a tally export; each submission id counts once, however often it is imported."""
-    actions, problems = tally.parse_export(_read(args.file, 50_000_000), args.file)
-    if problems:
-        raise Failure("\n".join(map(str, problems)))
-    result = tally.import_actions(db.connect(args.db), actions)
-    print(f"{result.new} new ({result.new_letters} actions), {result.already} already counted")
+    parsed = tally.parse_export(_read(args.file, 50_000_000), args.file)
+    if parsed.problems:
+        raise Failure("\n".join(map(str, parsed.problems)))
+    database = db.connect(args.db)
+    result = tally.import_actions(database, parsed.actions, parsed.session)
+    texts = (kept.import_letters(database, parsed.letters, str(parsed.session["code"]))
+             if parsed.letters and parsed.session.get("code") else 0)
+    print(f"{result.new} new ({result.new_letters} actions), {result.already} already counted"
+          + (f", {texts} letter text(s) kept" if texts else ""))
     return EXIT_OK

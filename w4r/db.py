@@ -46,7 +46,45 @@ def _v1(db: Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1]
+def _v2(db: Database) -> None:
+    """Session settings, organizer PINs, kept letters, uploaded cases, first names on screen."""
+    for column, definition in [
+        ("organizer", "TEXT NOT NULL DEFAULT ''"), ("starts_on", "TEXT NOT NULL DEFAULT ''"),
+        ("ends_on", "TEXT NOT NULL DEFAULT ''"), ("cases", "TEXT NOT NULL DEFAULT '[]'"),
+        ("kinds", "TEXT NOT NULL DEFAULT '[\"solidarity\", \"appeal\"]'"),
+        ("keep_text", "INTEGER NOT NULL DEFAULT 0"), ("personal_data", "INTEGER NOT NULL DEFAULT 0"),
+        ("age_band", "TEXT NOT NULL DEFAULT ''"), ("language", "TEXT NOT NULL DEFAULT 'en'"),
+        ("grouping", "TEXT NOT NULL DEFAULT ''"), ("leaderboard", "INTEGER NOT NULL DEFAULT 0"),
+        ("show_names", "INTEGER NOT NULL DEFAULT 0"),
+    ]:
+        db.execute(f"ALTER TABLE sessions ADD COLUMN {column} {definition}")
+    db.execute("ALTER TABLE actions ADD COLUMN first_name TEXT")
+    db["actions"].create_index(["session_code", "counted_at"])
+    db["actions"].create_index(["counted_at", "count"])
+    db["pins"].create(
+        {"session_code": str, "hash": str, "failures": int, "locked_until": float, "set_at": str},
+        pk="session_code", not_null={"hash", "failures", "locked_until", "set_at"},
+        defaults={"failures": 0, "locked_until": 0.0},
+        foreign_keys=[("session_code", "sessions", "code")],
+    )
+    db["letters"].create(
+        {"submission_id": str, "session_code": str, "case_id": str, "kind": str, "lang": str,
+         "parts": str, "status": str, "hidden": int, "kept_at": str},
+        pk="submission_id",
+        not_null={"session_code", "case_id", "kind", "lang", "parts", "status", "hidden",
+                  "kept_at"},
+        defaults={"status": "new", "hidden": 0, "lang": "en"},
+        foreign_keys=[("submission_id", "actions", "submission_id"),
+                      ("session_code", "sessions", "code")],
+    )
+    db["letters"].create_index(["session_code", "case_id"])
+    db["case_files"].create(
+        {"id": str, "file": str, "text": str, "updated_at": str},
+        pk="id", not_null={"file", "text", "updated_at"},
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -2,26 +2,77 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
+from typing import Any
 
 from w4r.db import DEFAULT_SESSION, Database, now_iso
 
 KINDS = ("class", "event")
+LETTER_KINDS = ("solidarity", "appeal")
+AGE_BANDS = ("", "10-15")
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{3,12}$")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read off a projector
 MAX_GOAL = 10_000_000
+MAX_NAME = 200
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 
 
 @dataclass(frozen=True)
 class Session:
-    """A class or an event."""
+    """A class or an event, and what its organizer chose for it."""
 
     code: str
     name: str
-    kind: str
-    goal: int
+    kind: str = "class"
+    goal: int = 0
+    organizer: str = ""
+    starts_on: str = ""
+    ends_on: str = ""
+    cases: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = LETTER_KINDS
+    keep_text: bool = False
+    personal_data: bool = False
+    age_band: str = ""
+    language: str = "en"
+    grouping: str = ""
+    leaderboard: bool = False
+    show_names: bool = False
+
+    def offers(self, case_id: str) -> bool:
+        """True when writers of this session may write for this case (no choice: all cases)."""
+        return not self.cases or case_id in self.cases
+
+    @property
+    def simple(self) -> bool:
+        """True when the session asked for the simpler wording for ages 10-15."""
+        return self.age_band == "10-15"
+
+
+_FIELDS = [f.name for f in fields(Session)]
+_SELECT = f"select {', '.join(_FIELDS)} from sessions"
+EDITABLE = tuple(name for name in _FIELDS if name != "code")
+
+
+def _from_row(row: dict[str, Any]) -> Session:
+    values = dict(row)
+    for name in ("cases", "kinds"):
+        values[name] = tuple(json.loads(values[name] or "[]"))
+    for name in ("keep_text", "personal_data", "leaderboard", "show_names"):
+        values[name] = bool(values[name])
+    return Session(**values)
+
+
+def _to_row(session: Session) -> dict[str, Any]:
+    row = asdict(session)
+    for name in ("cases", "kinds"):
+        row[name] = json.dumps(list(row[name]))
+    for name in ("keep_text", "personal_data", "leaderboard", "show_names"):
+        row[name] = int(row[name])
+    return row
 
 
 def normalize_code(text: str) -> str:
@@ -36,11 +87,48 @@ def code_problem(code: str) -> str | None:
     return None
 
 
+def problems(session: Session) -> list[str]:
+    """List what is wrong with a session's settings, in plain words (empty when all is well)."""
+    found = []
+    if not session.name.strip() or len(session.name) > MAX_NAME:
+        found.append(f"a session needs a name of 1 to {MAX_NAME} characters")
+    if session.kind not in KINDS:
+        found.append(f"kind must be one of {', '.join(KINDS)}")
+    goal = session.goal
+    if isinstance(goal, bool) or not isinstance(goal, int) or not 0 <= goal <= MAX_GOAL:
+        found.append(f"the goal must be a whole number between 0 and {MAX_GOAL:,}")
+    if len(session.organizer) > MAX_NAME or len(session.grouping) > MAX_NAME:
+        found.append(f"the organizer and the school or event name have at most {MAX_NAME} "
+                     "characters")
+    for label, value in (("start date", session.starts_on), ("end date", session.ends_on)):
+        if value and not _is_date(value):
+            found.append(f"the {label} must be a date like 2026-12-10")
+    if session.starts_on and session.ends_on and _is_date(session.starts_on) \
+            and _is_date(session.ends_on) and session.ends_on < session.starts_on:
+        found.append("the end date is before the start date")
+    if not session.kinds or set(session.kinds) - set(LETTER_KINDS):
+        found.append("allow at least one kind of letter: solidarity, appeal")
+    if session.age_band not in AGE_BANDS:
+        found.append("the age band is either empty or 10-15")
+    if not LANGUAGE_PATTERN.match(session.language or ""):
+        found.append("the language is a code such as en, fr, es or pl")
+    if any(not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", c) for c in session.cases):
+        found.append("the cases offered must be case ids")
+    return found
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
 def get(db: Database, code: str) -> Session | None:
     """Return the session with this code (as typed, any case), or None."""
-    rows = list(db.query("select code, name, kind, goal from sessions where code = ?",
-                         [normalize_code(code)]))
-    return Session(**rows[0]) if rows else None
+    rows = list(db.query(f"{_SELECT} where code = ?", [normalize_code(code)]))
+    return _from_row(rows[0]) if rows else None
 
 
 def default(db: Database) -> Session:
@@ -52,38 +140,76 @@ def default(db: Database) -> Session:
 
 def all_sessions(db: Database) -> list[Session]:
     """Return every session, the default one first."""
-    rows = db.query("select code, name, kind, goal from sessions "
-                    "order by code != ?, created_at, code", [DEFAULT_SESSION])
-    return [Session(**row) for row in rows]
+    rows = db.query(f"{_SELECT} order by code != ?, created_at, code", [DEFAULT_SESSION])
+    return [_from_row(row) for row in rows]
+
+
+def in_group(db: Database, grouping: str) -> list[Session]:
+    """Return the sessions of a school or event that chose to appear on its leaderboard."""
+    if not grouping.strip():
+        return []
+    rows = db.query(f"{_SELECT} where grouping = ? and leaderboard = 1 order by name",
+                    [grouping.strip()])
+    return [_from_row(row) for row in rows]
+
+
+def group_codes(db: Database, grouping: str) -> list[str]:
+    """The codes of every session of a school or event (for its totals across the years)."""
+    return [row[0] for row in db.execute("select code from sessions where grouping = ? and "
+                                         "grouping != '' order by code", [grouping.strip()])]
 
 
 def create(db: Database, name: str, kind: str = "class", goal: int = 0,
-           code: str | None = None) -> Session:
+           code: str | None = None, **settings: Any) -> Session:
     """Create a session and return it; raise ValueError with a plain message on bad input."""
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise ValueError("a session needs a name of 1 to 200 characters")
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
-    if isinstance(goal, bool) or not isinstance(goal, int) or not 0 <= goal <= MAX_GOAL:
-        raise ValueError(f"the goal must be between 0 and {MAX_GOAL:,}")
     if code is not None:
         code = normalize_code(code)
         if problem := code_problem(code):
             raise ValueError(problem)
         if get(db, code):
             raise ValueError(f"the code {code} is already used")
-    else:
-        code = _free_code(db)
-    db["sessions"].insert({"code": code, "name": name, "kind": kind, "goal": goal,
-                           "created_at": now_iso()})
-    return Session(code, name, kind, goal)
+    session = _checked(Session(code=code or "", name=(name or "").strip(), kind=kind, goal=goal,
+                               **settings))
+    session = replace(session, code=code or _free_code(db))
+    db["sessions"].insert(_to_row(session) | {"created_at": now_iso()})
+    return session
 
 
-def ensure(db: Database, code: str) -> None:
+def update(db: Database, code: str, **changes: Any) -> Session:
+    """Change a session's settings and return it; raise ValueError when a value is wrong."""
+    current = get(db, code)
+    if current is None:
+        raise ValueError(f"there is no session {normalize_code(code)}")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    session = _checked(replace(current, **changes))
+    db["sessions"].update(session.code, {k: v for k, v in _to_row(session).items()
+                                         if k != "code"})
+    return session
+
+
+def _checked(session: Session) -> Session:
+    session = replace(session, name=session.name.strip(), organizer=session.organizer.strip(),
+                      grouping=session.grouping.strip(), cases=tuple(dict.fromkeys(session.cases)),
+                      kinds=tuple(k for k in LETTER_KINDS if k in session.kinds))
+    if found := problems(session):
+        raise ValueError("; ".join(found))
+    return session
+
+
+def ensure(db: Database, code: str, name: str = "", goal: int = 0, kind: str = "class") -> None:
     """Make sure a session with this code exists (for imports from another device)."""
-    db["sessions"].insert({"code": code, "name": code, "kind": "class", "goal": 0,
-                           "created_at": now_iso()}, pk="code", ignore=True)
+    safe = Session(code, (name or code).strip()[:MAX_NAME] or code,
+                   kind if kind in KINDS else "class",
+                   goal if isinstance(goal, int) and not isinstance(goal, bool)
+                   and 0 <= goal <= MAX_GOAL else 0)
+    db["sessions"].insert(_to_row(safe) | {"created_at": now_iso()}, pk="code", ignore=True)
+
+
+def join_link(base_url: str, code: str) -> str:
+    """The address that puts a visitor straight into a session (?s=CODE)."""
+    return f"{base_url.rstrip('/')}/?s={code}"
 
 
 def _free_code(db: Database) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from w4r import db, letters, pdf, sessions, tally
+from w4r import access, db, kept, letters, pdf, sessions, tally
 from w4r.cases import Case
 
 _SESSION = "w4r.session"
@@ -19,6 +19,8 @@ _PAPER = "w4r.paper"
 _PRINTED = "w4r.printed"
 _NOTICE = "w4r.notice"
 _WIDGET = "w4r.field."
+_ORGANIZER = "w4r.organizer"
+_PENDING = "w4r.pending."
 
 
 # --- the class or event -------------------------------------------------------
@@ -161,9 +163,8 @@ def count_letter(database_path: str | None = None) -> None:
     if current is None or is_counted(current.submission_id):
         return
     database = db.connect(database_path)
-    new = tally.record(database, tally.Action(
-        submission_id=current.submission_id, session_code=session_code(),
-        case_id=current.case_id, kind=current.kind))
+    session = sessions.get(database, session_code()) or sessions.default(database)
+    new = kept.count(database, session, current)
     st.session_state.setdefault(_COUNTED, set()).add(current.submission_id)
     st.session_state[_CELEBRATE] = new
 
@@ -171,3 +172,50 @@ def count_letter(database_path: str | None = None) -> None:
 def celebrate() -> bool:
     """True once, on the rerun right after a letter was newly counted."""
     return bool(st.session_state.pop(_CELEBRATE, False))
+
+
+# --- the organizer --------------------------------------------------------------------
+
+def organizer_code() -> str | None:
+    """The session this browser's organizer has unlocked with its PIN, or None."""
+    return st.session_state.get(_ORGANIZER)
+
+
+def unlock(database: db.Database, code: str, pin: str) -> access.Attempt:
+    """Try the organizer PIN of a session; on success unlock its pages and write in it."""
+    found = sessions.get(database, code)
+    if found is None:
+        return access.Attempt(False, 0.0, "There is no class or event with that code.")
+    attempt = access.check(database, found.code, pin)
+    if attempt.ok:
+        st.session_state[_ORGANIZER] = found.code
+        st.session_state[_SESSION] = found.code
+    return attempt
+
+
+def first_pin(database: db.Database, code: str, pin: str, again: str) -> None:
+    """Set the first organizer PIN of a session that has none, and unlock it."""
+    access.set_first_pin(database, code, pin, again)
+    st.session_state[_ORGANIZER] = code
+    st.session_state[_SESSION] = code
+
+
+def lock() -> None:
+    """Sign the organizer out: the organizer pages leave the navigation."""
+    st.session_state.pop(_ORGANIZER, None)
+
+
+def manage(code: str) -> None:
+    """Switch the organizer to a session just created with its own PIN."""
+    st.session_state[_ORGANIZER] = code
+    st.session_state[_SESSION] = code
+
+
+def pending_id(form: str) -> str:
+    """A submission id for a form, kept until the form's action is done (no double counting)."""
+    return st.session_state.setdefault(_PENDING + form, tally.new_submission_id())
+
+
+def renew_id(form: str) -> None:
+    """Forget a form's submission id once it was counted, so the next entry is a new one."""
+    st.session_state.pop(_PENDING + form, None)

@@ -16,7 +16,7 @@ from w4r.db import Database, now_iso, transaction
 
 KINDS = ("appeal", "solidarity")
 ACTIONS = ("letter", "card", "email", "petition", "social")
-SOURCES = ("app", "cli", "import")
+SOURCES = ("app", "cli", "import", "manual")
 MAX_COUNT = 100_000
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 EXPORT_FORMAT = "w4r-tally"
@@ -38,8 +38,8 @@ class Action:
 
 
 _COLUMNS = [f.name for f in fields(Action)]
-_INSERT = (f"insert or ignore into actions ({', '.join(_COLUMNS)}) "
-           f"values ({', '.join(':' + c for c in _COLUMNS)})")
+_INSERT = (f"insert or ignore into actions ({', '.join(_COLUMNS)}, first_name) "
+           f"values ({', '.join(':' + c for c in _COLUMNS)}, :first_name)")
 
 
 @dataclass
@@ -57,6 +57,36 @@ class Totals:
         return min(self.total / self.session.goal, 1.0) if self.session.goal else 0.0
 
 
+@dataclass(frozen=True)
+class Row:
+    """One line of a tally broken down by case, kind and action."""
+
+    case_id: str
+    kind: str
+    action: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Recent:
+    """A counted action as the projector shows it: the case, and a first name if shown."""
+
+    case_id: str
+    kind: str
+    first_name: str
+    counted_at: str
+
+
+@dataclass
+class Export:
+    """A tally export read back: its actions, its problems, and what it says of its session."""
+
+    actions: list[Action] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    session: dict = field(default_factory=dict)
+    letters: list[dict] = field(default_factory=list)
+
+
 @dataclass
 class ImportResult:
     """What an import did: how many actions were new and how many were already counted."""
@@ -64,6 +94,7 @@ class ImportResult:
     new: int = 0
     already: int = 0
     new_letters: int = 0
+    new_by_case: dict[str, int] = field(default_factory=dict)
 
 
 def new_submission_id() -> str:
@@ -92,16 +123,26 @@ def action_problems(action: Action) -> list[str]:
     return problems
 
 
-def record(db: Database, action: Action) -> bool:
-    """Count an action once: True if it is new, False if its submission id was already counted."""
+def record(db: Database, action: Action, first_name: str = "") -> bool:
+    """Count an action once: True if it is new, False if its submission id was already counted.
+
+    A first name is stored only when given (sessions that show names on the projector).
+    """
     if problems := action_problems(action):
         raise ValueError("; ".join(problems))
-    row = asdict(action) | {"counted_at": action.counted_at or now_iso()}
+    row = asdict(action) | {"counted_at": action.counted_at or now_iso(),
+                            "first_name": first_name or None}
     try:
         cursor = db.execute(_INSERT, row)
     except sqlite3.IntegrityError as exc:  # the foreign key: no such session
         raise ValueError(f"session: there is no session {action.session_code}") from exc
     return cursor.rowcount == 1
+
+
+def short_name(name: str) -> str:
+    """The first word of a typed name, at most 30 characters (all a projector needs)."""
+    words = (name or "").split()
+    return words[0][:30] if words else ""
 
 
 def is_counted(db: Database, submission_id: str) -> bool:
@@ -122,6 +163,46 @@ def totals(db: Database, session: sessions.Session) -> Totals:
     return result
 
 
+def breakdown(db: Database, session_code: str) -> list[Row]:
+    """A session's tally by case, kind and action (an SQL aggregate), biggest first."""
+    rows = db.execute("select case_id, kind, action, sum(count) as n from actions "
+                      "where session_code = ? group by case_id, kind, action "
+                      "order by n desc, case_id, kind, action", [session_code]).fetchall()
+    return [Row(*row) for row in rows]
+
+
+def latest(db: Database, session_code: str, limit: int = 8) -> list[Recent]:
+    """The most recently counted actions of a session, newest first."""
+    rows = db.execute("select case_id, kind, coalesce(first_name, ''), counted_at from actions "
+                      "where session_code = ? order by counted_at desc, rowid desc limit ?",
+                      [session_code, limit]).fetchall()
+    return [Recent(*row) for row in rows]
+
+
+def session_totals(db: Database, codes: list[str]) -> dict[str, int]:
+    """The total of each of these sessions (0 for a session with nothing counted)."""
+    result = dict.fromkeys(codes, 0)
+    for start in range(0, len(codes), 500):
+        chunk = codes[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for code, total in db.execute(f"select session_code, sum(count) from actions where "
+                                      f"session_code in ({marks}) group by session_code", chunk):
+            result[code] = total
+    return result
+
+
+def by_year(db: Database, codes: list[str] | None = None) -> dict[int, int]:
+    """Totals per campaign year (the year an action was counted), of some sessions or of all."""
+    if codes is None:
+        rows = db.execute("select substr(counted_at, 1, 4), sum(count) from actions "
+                          "group by substr(counted_at, 1, 4)")
+    else:
+        marks = ", ".join("?" * len(codes)) or "null"
+        rows = db.execute(f"select substr(counted_at, 1, 4), sum(count) from actions where "
+                          f"session_code in ({marks}) group by substr(counted_at, 1, 4)", codes)
+    return {int(year): total for year, total in rows if year and year.isdigit()}
+
+
 def session_actions(db: Database, session_code: str) -> list[Action]:
     """Return every counted action of a session, oldest first."""
     rows = db.query(f"select {', '.join(_COLUMNS)} from actions where session_code = ? "
@@ -132,14 +213,16 @@ def session_actions(db: Database, session_code: str) -> list[Action]:
 # --- moving a tally between devices ------------------------------------------
 
 
-def export_tally(db: Database, session: sessions.Session, fmt: str) -> str:
-    """Export a session's actions as CSV or JSON text (never any letter text)."""
+def export_tally(db: Database, session: sessions.Session, fmt: str,
+                 letters: list[dict] | None = None) -> str:
+    """Export a session's actions as CSV or JSON text; letter text only when passed in (JSON)."""
     actions = session_actions(db, session.code)
     if fmt == "json":
-        return json.dumps({"format": EXPORT_FORMAT, "version": EXPORT_VERSION,
-                           "session": asdict(session), "exported_at": now_iso(),
-                           "actions": [asdict(a) for a in actions]},
-                          ensure_ascii=False, indent=2) + "\n"
+        data = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "session": asdict(session),
+                "exported_at": now_iso(), "actions": [asdict(a) for a in actions]}
+        if letters is not None:
+            data["letters"] = letters
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=_COLUMNS, lineterminator="\r\n")
@@ -149,32 +232,33 @@ def export_tally(db: Database, session: sessions.Session, fmt: str) -> str:
     raise ValueError("format must be csv or json")
 
 
-def parse_export(raw: bytes, label: str) -> tuple[list[Action], list[Problem]]:
-    """Read a CSV or JSON tally export; return its actions and every problem found."""
+def parse_export(raw: bytes, label: str) -> Export:
+    """Read a CSV or JSON tally export; return its actions, session, letters and every problem."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return [], [Problem(label, "(file)", f"is not UTF-8 text (byte {exc.start})")]
+        return Export(problems=[Problem(label, "(file)", f"is not UTF-8 text (byte {exc.start})")])
     if text.lstrip().startswith("{"):
-        rows, problems = _json_rows(text, label)
+        (rows, problems), found = _json_rows(text, label)
     else:
-        rows, problems = _csv_rows(text, label)
-    actions: list[Action] = []
+        (rows, problems), found = _csv_rows(text, label), Export()
+    found.problems = problems
     for where, row in rows:
         unknown = set(row) - set(_COLUMNS)
-        problems += [Problem(label, f"{where}.{name}", "unknown column") for name in sorted(unknown)]
+        found.problems += [Problem(label, f"{where}.{name}", "unknown column")
+                           for name in sorted(unknown)]
         action = Action(
             submission_id=str(row.get("submission_id") or ""),
             session_code=str(row.get("session_code") or ""), case_id=str(row.get("case_id") or ""),
             kind=str(row.get("kind") or ""), action=str(row.get("action") or "letter"),
             count=_count(row.get("count")),
             counted_at=str(row.get("counted_at") or ""), source="import")
-        found = action_problems(action)
-        problems += [Problem(label, f"{where}.{p.split(':', 1)[0]}", p.split(': ', 1)[1])
-                     for p in found]
-        if not found:
-            actions.append(action)
-    return actions, problems
+        wrong = action_problems(action)
+        found.problems += [Problem(label, f"{where}.{p.split(':', 1)[0]}", p.split(': ', 1)[1])
+                           for p in wrong]
+        if not wrong:
+            found.actions.append(action)
+    return found
 
 
 def _count(value: object) -> int:
@@ -189,26 +273,35 @@ def _count(value: object) -> int:
         return -1
 
 
-def _json_rows(text: str, label: str) -> tuple[list[tuple[str, dict]], list[Problem]]:
+def _json_rows(text: str, label: str) -> tuple[tuple[list[tuple[str, dict]], list[Problem]],
+                                              Export]:
+    """The action rows of a JSON export, and its session and letters (in an Export)."""
+    extra = Export()
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return [], [Problem(label, "(file)", f"is not valid JSON (line {exc.lineno}: {exc.msg})")]
+        return ([], [Problem(label, "(file)", f"is not valid JSON (line {exc.lineno}: "
+                                              f"{exc.msg})")]), extra
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-        return [], [Problem(label, "format", f"is not a w4r tally export (format: {EXPORT_FORMAT})")]
+        return ([], [Problem(label, "format", f"is not a w4r tally export (format: "
+                                              f"{EXPORT_FORMAT})")]), extra
     if data.get("version") != EXPORT_VERSION:
-        return [], [Problem(label, "version", f"{data.get('version')!r} is not a version this "
-                                              f"w4r reads ({EXPORT_VERSION})")]
+        return ([], [Problem(label, "version", f"{data.get('version')!r} is not a version this "
+                                               f"w4r reads ({EXPORT_VERSION})")]), extra
     actions = data.get("actions")
     if not isinstance(actions, list):
-        return [], [Problem(label, "actions", "must be a list")]
+        return ([], [Problem(label, "actions", "must be a list")]), extra
+    if isinstance(data.get("session"), dict):
+        extra.session = data["session"]
+    if isinstance(data.get("letters"), list):
+        extra.letters = [item for item in data["letters"] if isinstance(item, dict)]
     rows, problems = [], []
     for i, item in enumerate(actions):
         if isinstance(item, dict):
             rows.append((f"actions[{i}]", item))
         else:
             problems.append(Problem(label, f"actions[{i}]", "must be an object"))
-    return rows, problems
+    return (rows, problems), extra
 
 
 def _csv_rows(text: str, label: str) -> tuple[list[tuple[str, dict]], list[Problem]]:
@@ -225,17 +318,41 @@ def _csv_rows(text: str, label: str) -> tuple[list[tuple[str, dict]], list[Probl
     return rows, problems
 
 
-def import_actions(db: Database, actions: list[Action]) -> ImportResult:
-    """Add actions from another device, each submission id counted once, all in one transaction."""
+def already_counted(db: Database, actions: list[Action]) -> int:
+    """How many of these actions this device has counted already (nothing is written)."""
+    ids = [a.submission_id for a in actions]
+    found = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found += db.execute(f"select count(*) from actions where submission_id in "
+                            f"({', '.join('?' * len(chunk))})", chunk).fetchone()[0]
+    return found
+
+
+def import_actions(db: Database, actions: list[Action],
+                   session: dict | None = None) -> ImportResult:
+    """Add actions from another device, each submission id counted once, all in one transaction.
+
+    A session the actions name that this device lacks is created, with the name and goal the
+    export gives for it.
+    """
     result = ImportResult()
+    info = session or {}
     with transaction(db):
         for code in sorted({a.session_code for a in actions}):
-            sessions.ensure(db, code)
+            if info.get("code") == code:
+                sessions.ensure(db, code, str(info.get("name") or ""), info.get("goal") or 0,
+                                str(info.get("kind") or "class"))
+            else:
+                sessions.ensure(db, code)
         for action in actions:
-            row = asdict(action) | {"counted_at": action.counted_at or now_iso()}
+            row = asdict(action) | {"counted_at": action.counted_at or now_iso(),
+                                    "first_name": None}
             if db.execute(_INSERT, row).rowcount == 1:
                 result.new += 1
                 result.new_letters += action.count
+                result.new_by_case[action.case_id] = (result.new_by_case.get(action.case_id, 0)
+                                                      + action.count)
             else:
                 result.already += 1
     return result

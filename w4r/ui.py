@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import html
+import io
 import re
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import segno
+from babel import Locale, UnknownLocaleError
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from w4r import DISCLAIMER, config, db, sessions
+from w4r import DISCLAIMER, casepack, config, db, kept, sessions, state, tally
 from w4r.cases import CASE_SHEET, Case, CaseSet, load_cases, or_case_sheet
 
 PAGES = {
@@ -17,7 +25,18 @@ PAGES = {
     "write": "pages/write.py",
     "print": "pages/print.py",
     "tally": "pages/tally.py",
+    "organizer": "pages/organizer.py",
+    "session": "pages/session.py",
+    "case_file": "pages/case_file.py",
+    "review": "pages/review.py",
+    "reports": "pages/reports.py",
+    "projector": "pages/projector.py",
 }
+PROJECTOR_REFRESH_S = 3
+STUDENT_PAGES = ("home", "cases", "write", "print", "tally")
+ORGANIZER_PAGES = ("session", "case_file", "review", "reports", "projector")
+ACTION_LABELS = {"letter": "Letters", "card": "Cards", "email": "E-mails",
+                 "petition": "Petition signatures", "social": "Social posts"}
 KIND_LABELS = {"solidarity": "Solidarity message", "appeal": "Appeal letter"}
 KIND_HELP = {
     "solidarity": "to the person at risk or their family: hope and support",
@@ -62,10 +81,43 @@ def _load(folder: str, signature: tuple) -> CaseSet:
     return load_cases(folder)
 
 
-def cases() -> CaseSet:
-    """The cases of the content folder, reloaded whenever a case file changes."""
+@st.cache_data(show_spinner=False, max_entries=4)
+def _merge(folder: str, signature: tuple, stored: tuple, db_file: str) -> CaseSet:
+    return casepack.merged(_load(folder, signature), db.connect(db_file))
+
+
+def cases(database: db.Database | None = None) -> CaseSet:
+    """Every case: the content folder's, with uploaded and edited ones on top (cached)."""
     folder = config.cases_dir()
-    return _load(str(folder), _signature(folder))
+    database = database or db.connect()
+    return _merge(str(folder), _signature(folder), casepack.signature(database),
+                  str(config.db_path()))
+
+
+def offered(database: db.Database, session: sessions.Session) -> CaseSet:
+    """The cases this session offers its writers (all of them unless the organizer chose)."""
+    found = cases(database)
+    return CaseSet([c for c in found.cases if session.offers(c.id)], found.problems)
+
+
+def organizer_session(database: db.Database) -> sessions.Session | None:
+    """The session whose organizer pages this browser has unlocked, or None."""
+    code = state.organizer_code()
+    return sessions.get(database, code) if code else None
+
+
+def base_url() -> str:
+    """The address visitors use to reach this app (scheme, host and port)."""
+    parts = urlsplit(st.context.url or "http://localhost:8501")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def qr_svg(text: str) -> str:
+    """A QR code of a text (a join link) as an SVG image, dark on white."""
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="svg", scale=8, border=2, dark="#000",
+                                     light="#fff", xmldecl=False, svgns=True)
+    return out.getvalue().decode("utf-8")
 
 
 def current_session(database: db.Database, code: str) -> sessions.Session:
@@ -120,6 +172,35 @@ def case_sheet_fields(fields: dict[str, str | tuple[str, ...] | bool | None]) ->
     st.markdown("  \n".join(lines))
 
 
+LANGUAGES = ("en", "fr", "es", "pl", "de", "it", "pt", "nl", "ar", "he", "ru", "uk", "tr", "hi",
+             "zh", "ja", "ko", "vi", "sw")
+
+
+def language_name(code: str) -> str:
+    """A language as its speakers write it, with its English name ('français (French)')."""
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return code
+    native, english = locale.get_display_name(locale), locale.get_display_name("en")
+    return native if native == english else f"{native} ({english})"
+
+
+def language_index(code: str) -> int:
+    """The position of a language in LANGUAGES (English when it is not there)."""
+    return LANGUAGES.index(code) if code in LANGUAGES else 0
+
+
+def day(text: str) -> date | None:
+    """A stored ISO date as a date for a date input (None when empty)."""
+    return date.fromisoformat(text) if text else None
+
+
+def iso(value: date | None) -> str:
+    """A date input's value as stored (an ISO date, or empty)."""
+    return value.isoformat() if value else ""
+
+
 def plain(text: str) -> str:
     """Escape markdown so that typed or loaded text shows exactly as written."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
@@ -130,3 +211,57 @@ def value(text: str | tuple[str, ...]) -> str:
     shown = or_case_sheet(tuple(text) if isinstance(text, tuple) else text)
     return f"*{CASE_SHEET}*" if shown == CASE_SHEET else plain(shown).replace("\n", "  \n")
 
+
+
+# --- callbacks of the organizer's buttons (they run before the page is drawn again) ---------
+
+def mark_letter(code: str, submission_id: str, status: str) -> None:
+    """Mark a kept letter printed or sent."""
+    kept.mark(db.connect(), code, [submission_id], status)
+
+
+def hide_letter(code: str, submission_id: str, hidden: bool) -> None:
+    """Hide a kept letter (or show it again)."""
+    kept.hide(db.connect(), code, submission_id, hidden)
+
+
+def delete_letter(code: str, submission_id: str) -> None:
+    """Delete one kept letter's text; its count stays."""
+    kept.delete(db.connect(), code, submission_id)
+
+
+def add_again(entry: str, action: tally.Action, case_name: str) -> None:
+    """Add a hand-written entry once more, on purpose, under a new submission id."""
+    state.renew_id(entry)
+    tally.record(db.connect(), replace(action, submission_id=state.pending_id(entry)))
+    state.notice(f"Added {action.count} {ACTION_LABELS[action.action].lower()} for {case_name} "
+                 "once more.")
+
+
+def thermometer(totals: tally.Totals) -> None:
+    """The goal thermometer: how far the session has come, in big numbers and a bar."""
+    goal = totals.session.goal
+    left, middle, right = st.columns(3)
+    left.metric("Counted", f"{totals.total:,}")
+    middle.metric("Goal", f"{goal:,}" if goal else "—")
+    right.metric("Still to go", f"{max(goal - totals.total, 0):,}" if goal else "—")
+    if goal:
+        st.progress(totals.progress, text=f"{totals.total:,} of {goal:,} "
+                                          f"({round(100 * totals.progress)}%)")
+
+
+def big_numbers(name: str, totals: tally.Totals) -> None:
+    """The projector's headline: the session's name, its total in huge digits, and the goal."""
+    goal = totals.session.goal
+    st.markdown(
+        f'<div class="w4r-projector"><div class="w4r-name">{html.escape(name)}</div>'
+        f'<div class="w4r-total" aria-label="letters counted">{totals.total:,}</div>'
+        f'<div class="w4r-label">letters written'
+        + (f" · goal {goal:,}" if goal else "") + "</div></div>"
+        "<style>.w4r-projector{text-align:center}"
+        ".w4r-name{font-size:2.4rem;font-weight:600}"
+        ".w4r-total{font-size:9rem;font-weight:800;line-height:1.05}"
+        ".w4r-label{font-size:1.8rem}</style>",
+        unsafe_allow_html=True)
+    if goal:
+        st.progress(totals.progress, text=f"{round(100 * totals.progress)}% of our goal")

@@ -1,0 +1,70 @@
+"""Review letters: the kept letters of the session; mark, hide or delete them (the counts stay)."""
+
+import streamlit as st
+
+from w4r import kept, letters, state, ui
+
+ui.entered_through_app()
+
+database = ui.database()
+session = ui.organizer_session(database)
+if session is None:
+    st.switch_page(ui.PAGES["organizer"])
+
+st.title("Review letters", anchor=False)
+if message := state.notice():
+    st.success(message, icon=":material/check_circle:")
+if not session.keep_text:
+    st.info("This session only counts letters: their text is not kept. Turn on “Keep the text "
+            "of counted letters” in Session settings to review and batch-print them.",
+            icon=":material/info:")
+
+found = ui.cases(database)
+names = {case.id: case.name for case in found.cases}
+counts = kept.status_counts(database, session.code)
+columns = st.columns(4)
+for column, (label, key) in zip(columns, [("New", "new"), ("Printed", "printed"),
+                                          ("Sent", "sent"), ("Hidden", "hidden")]):
+    column.metric(label, counts[key])
+
+filter_col, hidden_col = st.columns([3, 1], vertical_alignment="bottom")
+case_filter = filter_col.selectbox("Case", [None, *names], format_func=lambda c: "All cases"
+                                   if c is None else names.get(c, c))
+show_hidden = hidden_col.toggle("Show hidden letters")
+shown = kept.listing(database, session.code, hidden=show_hidden, case_id=case_filter)
+if not shown:
+    st.caption("No kept letters to show.")
+for item in shown:
+    case = found.get(item.case_id)
+    title = (f"{names.get(item.case_id, item.case_id)} · {ui.KIND_LABELS[item.kind]} · "
+             f"{item.status}{' · hidden' if item.hidden else ''}")
+    with st.expander(title):
+        st.text(letters.as_text(letters.compose(item.draft(), case, lang=item.lang))
+                if case else "\n\n".join(v for v in item.parts.values() if v))
+        st.caption(f"Counted {item.kept_at[:16].replace('T', ' ')} UTC")
+        buttons = st.columns(4)
+        for column, status in zip(buttons[:2], ("printed", "sent")):
+            column.button(f"Mark {status}", key=f"{status}-{item.submission_id}",
+                          on_click=ui.mark_letter, args=(session.code, item.submission_id,
+                                                         status),
+                          disabled=item.status == status)
+        buttons[2].button("Show" if item.hidden else "Hide", key=f"hide-{item.submission_id}",
+                          on_click=ui.hide_letter,
+                          args=(session.code, item.submission_id, not item.hidden))
+        buttons[3].button("Delete text", key=f"delete-{item.submission_id}",
+                          on_click=ui.delete_letter, args=(session.code, item.submission_id),
+                          help="The letter stays counted.")
+
+st.subheader("Delete every letter text of this session", anchor=False)
+st.markdown("When the letters are printed and sent, delete their text. The counts stay in the "
+            "tally; shown first names are deleted too.")
+with st.form("delete-all"):
+    sure = st.checkbox(f"Yes, delete all {sum(counts.values())} letter text(s) of "
+                       f"{ui.plain(session.name)}")
+    wipe = st.form_submit_button("Delete all letter text", type="primary")
+if wipe:
+    if sure:
+        gone = kept.delete_all(database, session.code)
+        state.notice(f"Deleted {gone} letter text(s). The tally is unchanged.")
+        st.rerun()
+    st.warning("Tick the box first: this cannot be undone.")

@@ -1,0 +1,90 @@
+"""Session settings: what the class or event offers and keeps, its join link and QR code, its PIN."""
+
+import streamlit as st
+
+from w4r import access, sessions, state, ui
+
+ui.entered_through_app()
+
+database = ui.database()
+session = ui.organizer_session(database)
+if session is None:
+    st.switch_page(ui.PAGES["organizer"])
+
+st.title("Session settings", anchor=False)
+if message := state.notice():
+    st.success(message, icon=":material/check_circle:")
+
+link = sessions.join_link(ui.base_url(), session.code)
+code_col, qr_col = st.columns([3, 1], gap="large")
+with code_col:
+    st.markdown(f"### Join code: `{session.code}`")
+    st.markdown("Students and visitors type the code on the Home page, or open the join link:")
+    st.code(link, language=None)
+    st.caption("On a school or event network, open w4r through this computer's network address "
+               "(not “localhost”) so that the link and QR code work on other devices.")
+with qr_col:
+    st.image(ui.qr_svg(link), caption="Scan to join", width=180)
+
+st.subheader("Settings", anchor=False)
+with st.form("settings"):
+    name = st.text_input("Name", value=session.name, max_chars=sessions.MAX_NAME)
+    kind_col, goal_col = st.columns(2)
+    kind = kind_col.radio("Kind", sessions.KINDS, index=sessions.KINDS.index(session.kind),
+                          horizontal=True,
+                          format_func={"class": "A class", "event": "A public event"}.get)
+    goal = goal_col.number_input("Goal (letters)", min_value=0, max_value=sessions.MAX_GOAL,
+                                 value=session.goal)
+    organizer = st.text_input("Organizer (optional)", value=session.organizer,
+                              max_chars=sessions.MAX_NAME)
+    start_col, end_col = st.columns(2)
+    starts = start_col.date_input("First day (optional)", value=ui.day(session.starts_on))
+    ends = end_col.date_input("Last day (optional)", value=ui.day(session.ends_on))
+    kinds = st.multiselect("Letters writers may write", sessions.LETTER_KINDS,
+                           default=list(session.kinds), format_func=ui.KIND_LABELS.get)
+    age = st.radio("Wording of the writing prompts", sessions.AGE_BANDS,
+                   index=sessions.AGE_BANDS.index(session.age_band), horizontal=True,
+                   format_func={"": "Standard", "10-15": "Simpler, for ages 10–15"}.get)
+    language = st.selectbox("Language of the letters and prompts", ui.LANGUAGES,
+                            index=ui.language_index(session.language),
+                            format_func=ui.language_name)
+    keep_text = st.toggle("Keep the text of counted letters (for review and batch printing)",
+                          value=session.keep_text,
+                          help="Off: letters are only counted, their text is never stored.")
+    personal = st.toggle("Writers may put their own address, phone or e-mail in a letter",
+                         value=session.personal_data,
+                         help="Off (recommended with young writers): the checker warns them.")
+    show_names = st.toggle("Show first names on the projector", value=session.show_names,
+                           help="Only the first word of a name the writer chose to give.")
+    grouping = st.text_input("School or event (to compare classes or tables)",
+                             value=session.grouping, max_chars=sessions.MAX_NAME,
+                             placeholder="e.g. Lycée Victor Hugo 2026")
+    leaderboard = st.toggle("Appear on the leaderboard of this school or event",
+                            value=session.leaderboard)
+    saved = st.form_submit_button("Save settings", type="primary")
+if saved:
+    try:
+        sessions.update(database, session.code, name=name, kind=kind, goal=int(goal),
+                        organizer=organizer, starts_on=ui.iso(starts), ends_on=ui.iso(ends),
+                        kinds=tuple(kinds), age_band=age, language=language,
+                        keep_text=keep_text, personal_data=personal, show_names=show_names,
+                        grouping=grouping, leaderboard=leaderboard)
+    except ValueError as exc:
+        st.error(f"Not saved: {exc}.")
+    else:
+        state.notice("Settings saved.")
+        st.rerun()
+
+st.subheader("Change the organizer PIN", anchor=False)
+with st.form("change-pin", clear_on_submit=True):
+    old = st.text_input("Current PIN", type="password", max_chars=access.MAX_PIN)
+    new = st.text_input("New PIN", type="password", max_chars=access.MAX_PIN)
+    again = st.text_input("New PIN again", type="password", max_chars=access.MAX_PIN)
+    changed = st.form_submit_button("Change the PIN")
+if changed:
+    try:
+        access.change_pin(database, session.code, old, new, again)
+    except ValueError as exc:
+        st.error(f"Not changed: {exc}")
+    else:
+        st.success("The PIN is changed.", icon=":material/key:")

@@ -1,0 +1,262 @@
+"""Case packs: this year's cases uploaded as YAML, JSON, a zip of them or a CSV, kept in the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from w4r.cases import MAX_FILE_BYTES, Case, CaseSet, Problem, parse_case, parse_case_bytes
+from w4r.db import Database, now_iso, transaction
+
+MAX_PACK_BYTES = 20 * 1024 * 1024
+MAX_MEMBERS = 500
+CSV_TOP = ("id", "name", "country", "year", "status", "summary", "story", "outcome", "quote",
+           "quote_source", "tags")
+CSV_APPEAL = ("addressee_name", "addressee_title", "salutation", "address", "ask", "language")
+CSV_SOLIDARITY = ("to", "greeting", "greeting_language", "mention_amnesty", "religious_content",
+                  "send_to")
+CSV_SOURCE = ("title", "publisher", "date", "url", "note")
+CSV_COLUMNS = (*CSV_TOP, *(f"appeal.{c}" for c in CSV_APPEAL),
+               *(f"solidarity.{c}" for c in CSV_SOLIDARITY), *(f"source.{c}" for c in CSV_SOURCE))
+_YES = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+
+
+@dataclass
+class Pack:
+    """The cases read from an upload, each with the YAML text that will be stored."""
+
+    cases: list[tuple[Case, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_pack(filename: str, raw: bytes) -> Pack:
+    """Read an uploaded case file or pack; list every problem as `file: field: problem`."""
+    return read_files([(filename, raw)])
+
+
+def read_files(files: list[tuple[str, bytes]]) -> Pack:
+    """Read several uploaded files as one pack (a case id may appear only once in all)."""
+    pack = Pack()
+    for filename, raw in files:
+        before = len(pack.cases) + len(pack.problems)
+        _read_into(pack, filename, raw, depth=0)
+        if len(pack.cases) + len(pack.problems) == before:
+            pack.problems.append(Problem(filename, "(file)", "holds no cases"))
+    seen: dict[str, str] = {}
+    for case, _ in pack.cases:
+        if case.id in seen:
+            pack.problems.append(Problem(case.file, "id", f"{case.id!r} is already used by "
+                                                          f"{seen[case.id]}"))
+        seen.setdefault(case.id, case.file)
+    return pack
+
+
+def _read_into(pack: Pack, label: str, raw: bytes, depth: int) -> None:
+    suffix = PurePosixPath(label).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        case, problems = parse_case_bytes(raw, label)
+        _add(pack, case, problems, raw.decode("utf-8-sig", "replace") if case else "")
+    elif suffix == ".json":
+        _read_json(pack, label, raw)
+    elif suffix == ".csv":
+        _read_csv(pack, label, raw)
+    elif suffix == ".zip" and depth == 0:
+        _read_zip(pack, label, raw)
+    else:
+        pack.problems.append(Problem(label, "(file)", "is not a case file: use .yaml, .yml, "
+                                                      ".json, .csv or a .zip of them"))
+
+
+def _add(pack: Pack, case: Case | None, problems: list[Problem], text: str) -> None:
+    pack.problems.extend(problems)
+    if case is not None:
+        pack.cases.append((case, text))
+
+
+def _as_yaml(data: dict) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _read_json(pack: Pack, label: str, raw: bytes) -> None:
+    if len(raw) > MAX_FILE_BYTES * 20:
+        pack.problems.append(Problem(label, "(file)", f"is {len(raw):,} bytes; too big"))
+        return
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        pack.problems.append(Problem(label, "(file)", f"is not UTF-8 text (byte {exc.start})"))
+        return
+    except json.JSONDecodeError as exc:
+        pack.problems.append(Problem(label, "(file)", f"is not valid JSON (line {exc.lineno}: "
+                                                      f"{exc.msg})"))
+        return
+    items = data if isinstance(data, list) else [data]
+    for i, item in enumerate(items):
+        where = f"{label}[{i}]" if isinstance(data, list) else label
+        case, problems = parse_case(item, where)
+        _add(pack, case, problems, _as_yaml(item) if case else "")
+
+
+def _read_csv(pack: Pack, label: str, raw: bytes) -> None:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        pack.problems.append(Problem(label, "(file)", f"is not UTF-8 text (byte {exc.start}); "
+                                                      "save the sheet as CSV UTF-8"))
+        return
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    for column in unknown:
+        pack.problems.append(Problem(label, column, "unknown column (a typo?); known: "
+                                                    + ", ".join(CSV_COLUMNS)))
+    if unknown:
+        return
+    for line, row in enumerate(reader, start=2):
+        if None in row:
+            pack.problems.append(Problem(f"{label} line {line}", "(row)",
+                                         "has more cells than the header"))
+            continue
+        data = _csv_case(row)
+        if isinstance(data, Problem):
+            pack.problems.append(Problem(f"{label} line {line}", data.field, data.message))
+            continue
+        case, problems = parse_case(data, f"{label} line {line}")
+        _add(pack, case, problems, _as_yaml(data) if case else "")
+
+
+def _csv_case(row: dict[str, str]) -> dict | Problem:
+    """One CSV row as the mapping a case file holds (empty cells left out)."""
+    cells = {k: (v or "").strip() for k, v in row.items()}
+    data: dict = {k: cells[k] for k in CSV_TOP if cells.get(k)}
+    if "year" in data:
+        if not data["year"].isdigit():
+            return Problem("", "year", f"must be a whole number, got {data['year']!r}")
+        data["year"] = int(data["year"])
+    if "tags" in data:
+        data["tags"] = [t.strip() for t in data["tags"].split(";") if t.strip()]
+    appeal = {k: cells.get(f"appeal.{k}", "") for k in CSV_APPEAL}
+    appeal["address"] = [line.strip() for line in appeal["address"].replace("|", "\n").splitlines()
+                         if line.strip()]
+    data["appeal"] = {k: v for k, v in appeal.items() if v}
+    solidarity: dict = {}
+    for key in CSV_SOLIDARITY:
+        value = cells.get(f"solidarity.{key}", "")
+        if value and key in ("mention_amnesty", "religious_content"):
+            if value.lower() not in _YES:
+                return Problem("", f"solidarity.{key}", f"must be yes or no, got {value!r}")
+            solidarity[key] = _YES[value.lower()]
+        elif value:
+            solidarity[key] = value
+    data["solidarity"] = solidarity
+    source = {k: cells.get(f"source.{k}", "") for k in CSV_SOURCE}
+    data["sources"] = [{k: v for k, v in source.items() if v}] if source["title"] else []
+    return data
+
+
+def _read_zip(pack: Pack, label: str, raw: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        members = [m for m in archive.infolist() if not m.is_dir()
+                   and not PurePosixPath(m.filename).name.startswith(".")
+                   and not m.filename.startswith("__MACOSX/")]
+    except zipfile.BadZipFile:
+        pack.problems.append(Problem(label, "(file)", "is not a readable zip file"))
+        return
+    if len(members) > MAX_MEMBERS:
+        pack.problems.append(Problem(label, "(file)", f"holds {len(members)} files; at most "
+                                                      f"{MAX_MEMBERS}"))
+        return
+    if sum(m.file_size for m in members) > MAX_PACK_BYTES:
+        pack.problems.append(Problem(label, "(file)", f"unpacks to more than "
+                                                      f"{MAX_PACK_BYTES // 2**20} MB"))
+        return
+    for member in members:
+        name = f"{label}/{member.filename}"
+        if PurePosixPath(member.filename).suffix.lower() not in (".yaml", ".yml", ".json", ".csv"):
+            pack.problems.append(Problem(name, "(file)", "is not a case file (.yaml, .yml, "
+                                                         ".json or .csv)"))
+            continue
+        try:
+            data = archive.read(member)
+        except (zipfile.BadZipFile, RuntimeError, OSError) as exc:
+            pack.problems.append(Problem(name, "(file)", f"cannot be unpacked: {exc}"))
+            continue
+        _read_into(pack, name, data, depth=1)
+
+
+# --- cases kept in the database ----------------------------------------------
+
+
+def store(db: Database, pack: Pack) -> int:
+    """Store a valid pack's cases (replacing stored ones with the same id); nothing if invalid."""
+    if pack.problems:
+        raise ValueError("the pack has problems; nothing was stored")
+    with transaction(db):
+        for case, text in pack.cases:
+            db.execute("insert into case_files (id, file, text, updated_at) values (?, ?, ?, ?) "
+                       "on conflict(id) do update set file = excluded.file, "
+                       "text = excluded.text, updated_at = excluded.updated_at",
+                       [case.id, case.file, text, now_iso()])
+    return len(pack.cases)
+
+
+def save_text(db: Database, text: str, label: str, case_id: str | None = None) -> Case:
+    """Validate an edited case file and store it; raise ValueError listing every problem."""
+    pack = Pack()
+    case, problems = parse_case_bytes(text.encode("utf-8"), label)
+    if case is not None and case_id and case.id != case_id:
+        problems = [Problem(label, "id", f"changing the id ({case_id} → {case.id}) is not "
+                                         "allowed here: upload it as a new case")]
+    if problems:
+        raise ValueError("\n".join(map(str, problems)))
+    pack.cases.append((case, text))
+    store(db, pack)
+    return case
+
+
+def remove(db: Database, case_id: str) -> bool:
+    """Forget an uploaded or edited case (a shipped case comes back as it was)."""
+    return db.execute("delete from case_files where id = ?", [case_id]).rowcount == 1
+
+
+def signature(db: Database) -> tuple:
+    """What changes when the stored cases change (to refresh a cache)."""
+    return tuple(db.execute("select count(*), max(updated_at) from case_files").fetchone())
+
+
+def stored_text(db: Database, case_id: str) -> str | None:
+    """The stored YAML of an uploaded or edited case, or None."""
+    row = db.execute("select text from case_files where id = ?", [case_id]).fetchone()
+    return row[0] if row else None
+
+
+def merged(shipped: CaseSet, db: Database) -> CaseSet:
+    """The content folder's cases with the stored ones on top (a stored case wins on its id)."""
+    result = CaseSet(problems=list(shipped.problems))
+    stored: dict[str, Case] = {}
+    for case_id, file, text in db.execute("select id, file, text from case_files order by id"):
+        case, problems = parse_case_bytes(text.encode("utf-8"), f"uploaded {file}")
+        result.problems.extend(problems)
+        if case is not None:
+            stored[case.id] = case
+    result.cases = [stored.pop(c.id, c) for c in shipped.cases] + list(stored.values())
+    result.cases.sort(key=lambda c: (c.status != "current", -c.year, c.name))
+    return result
+
+
+def editable_text(db: Database, case: Case, folder: Path) -> str:
+    """The YAML of a case to edit: the stored text, or the shipped file's."""
+    stored = stored_text(db, case.id)
+    if stored is not None:
+        return stored
+    try:
+        return (folder / case.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
