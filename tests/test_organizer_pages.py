@@ -1,0 +1,288 @@
+"""AppTest for the organizer's pages: PIN, settings, case file, review, reports, projector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from test_pages import ROOT, button, no_error, through_app  # noqa: F401 (autouse fixture)
+from w4r import access, db, kept, letters, sessions, tally
+from w4r.cases import load_cases
+
+PIN = "4821"
+CASE = "yecenia-armenta"
+ORGANIZER_PAGES = ("session", "case_file", "review", "reports", "projector")
+
+
+@pytest.fixture
+def db_path(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "organizer.db"
+    monkeypatch.setenv("W4R_DB", str(path))
+    monkeypatch.delenv("W4R_CONTENT", raising=False)
+    return path
+
+
+def fresh(db_path) -> AppTest:
+    return no_error(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
+
+
+def signed_in(db_path, pin: str = PIN) -> AppTest:
+    """The app with the default session's first PIN set on the Organizer page."""
+    at = fresh(db_path)
+    at.switch_page("pages/organizer.py").run()
+    at.text_input[0].input(pin)
+    at.text_input[1].input(pin)
+    no_error(button(at, "Set the PIN and sign in").click().run())
+    return at
+
+
+def on(at: AppTest, page: str) -> AppTest:
+    return no_error(at.switch_page(f"pages/{page}.py").run())
+
+
+def assert_not_in_navigation(at: AppTest, page: str) -> None:
+    """The page is not registered by app.py's navigation: no URL can open it."""
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(f"pages/{page}.py")
+
+
+def titles(at: AppTest) -> list[str]:
+    return [t.value for t in at.title]
+
+
+class TestPin:
+    def test_organizer_pages_are_not_reachable_without_the_pin(self, db_path):
+        at = fresh(db_path)
+        for page in ORGANIZER_PAGES:
+            assert_not_in_navigation(at, page)
+        assert titles(on(at, "organizer")) == ["Organizer"]  # only the sign-in page is there
+
+    def test_first_use_sets_the_pin_and_opens_the_pages(self, db_path):
+        at = signed_in(db_path)
+        assert any("signed in as the organizer" in s.value for s in at.success)
+        database = db.connect(db_path)
+        assert access.has_pin(database, db.DEFAULT_SESSION)
+        stored = database.execute("select hash from pins").fetchone()[0]
+        assert PIN not in stored and stored.startswith("scrypt$")
+        assert titles(on(at, "session")) == ["Session settings"]
+
+    def test_two_different_pins_are_refused(self, db_path):
+        at = fresh(db_path)
+        at.switch_page("pages/organizer.py").run()
+        at.text_input[0].input(PIN)
+        at.text_input[1].input("9999")
+        no_error(button(at, "Set the PIN and sign in").click().run())
+        assert any("differ" in e.value for e in at.error)
+        assert not access.has_pin(db.connect(db_path), db.DEFAULT_SESSION)
+
+    def test_sign_in_wrong_then_throttled_then_right(self, db_path):
+        access.set_pin(db.connect(db_path), db.DEFAULT_SESSION, PIN)
+        at = on(fresh(db_path), "organizer")
+        messages = []
+        for _ in range(access.FREE_TRIES + 1):
+            at.text_input[1].input("0000")
+            no_error(button(at, "Sign in").click().run())
+            messages.append(at.error[0].value)
+        assert messages[0] == "That PIN is not right."
+        assert messages[-1].startswith("Too many wrong PINs")
+        at.text_input[1].input(PIN)  # right PIN, but still locked
+        no_error(button(at, "Sign in").click().run())
+        assert at.error and at.error[0].value.startswith("Too many wrong PINs")
+        assert_not_in_navigation(at, "session")
+
+    def test_sign_out_removes_the_pages(self, db_path):
+        at = signed_in(db_path)
+        no_error(button(at, "Sign out").click().run())
+        assert_not_in_navigation(at, "review")
+
+    def test_create_a_session_with_its_pin(self, db_path):
+        at = signed_in(db_path)
+        inputs = {t.label: t for t in at.text_input}
+        inputs["Name"].input("Class 7B")
+        inputs["Join code (leave empty for a new random one)"].input("7b2026")
+        inputs["Its organizer PIN"].input("7391")
+        no_error(button(at, "Create").click().run())
+        at = on(at, "session")
+        assert any("7B2026" in m.value for m in at.markdown)
+        database = db.connect(db_path)
+        assert sessions.get(database, "7B2026").name == "Class 7B"
+        assert access.check(database, "7B2026", "7391").ok
+
+
+class TestSettings:
+    def test_join_link_and_qr_code(self, db_path):
+        at = on(signed_in(db_path), "session")
+        assert any("/?s=CLASS" in c.value for c in at.code)
+        assert at.get("imgs") or at.get("image"), "a QR code image"
+
+    def test_save_settings(self, db_path):
+        at = on(signed_in(db_path), "session")
+        fields = {t.label: t for t in at.text_input}
+        fields["Name"].input("Klasa 7b")
+        at.number_input[0].set_value(120)
+        at.multiselect[0].set_value(["solidarity"])
+        for toggle in at.toggle:
+            if toggle.label.startswith("Keep the text"):
+                toggle.set_value(True)
+        no_error(button(at, "Save settings").click().run())
+        saved = sessions.default(db.connect(db_path))
+        assert (saved.name, saved.goal, saved.kinds, saved.keep_text) == \
+            ("Klasa 7b", 120, ("solidarity",), True)
+
+    def test_a_bad_setting_is_a_message(self, db_path):
+        at = on(signed_in(db_path), "session")
+        at.multiselect[0].set_value([])
+        no_error(button(at, "Save settings").click().run())
+        assert any("at least one kind" in e.value for e in at.error)
+
+    def test_only_allowed_kinds_are_offered_to_writers(self, db_path):
+        at = signed_in(db_path)
+        sessions.update(db.connect(db_path), db.DEFAULT_SESSION, kinds=("appeal",))
+        at = on(at, "cases")
+        keys = {b.key for b in at.button}
+        assert f"{CASE}-appeal" in keys and f"{CASE}-solidarity" not in keys
+
+
+class TestCaseFile:
+    def test_upload_a_bad_pack_lists_every_problem_and_stores_nothing(self, db_path):
+        at = on(signed_in(db_path), "case_file")
+        bad = b"id: Not An Id\nname: X\nyear: 1900\n"
+        at.file_uploader[0].set_value([("a.yaml", bad, "text/yaml"),
+                                       ("b.json", b"{nope", "application/json")])
+        no_error(at.run())
+        listed = at.code[0].value
+        assert "a.yaml: id:" in listed and "a.yaml: year:" in listed and "b.json: (file):" in listed
+        assert "nothing was stored" in at.error[0].value
+        assert db.connect(db_path).execute("select count(*) from case_files").fetchone()[0] == 0
+
+    def test_upload_a_valid_case_and_offer_it(self, db_path):
+        source = (ROOT / "content" / "cases" / f"{CASE}.yaml").read_text(encoding="utf-8")
+        text = source.replace(f"id: {CASE}", "id: new-case-2026").replace(
+            "status: past", "status: current")
+        at = on(signed_in(db_path), "case_file")
+        at.file_uploader[0].set_value(("new.yaml", text.encode(), "text/yaml"))
+        no_error(at.run())
+        no_error(button(at, "Store the 1 case(s)").click().run())
+        at = on(at, "case_file")
+        at.multiselect[0].set_value(["new-case-2026"])
+        no_error(button(at, "Save the choice").click().run())
+        assert sessions.default(db.connect(db_path)).cases == ("new-case-2026",)
+        at = on(at, "cases")
+        keys = {b.key for b in at.button}
+        assert "new-case-2026-appeal" in keys and f"{CASE}-appeal" not in keys
+
+    def test_edit_a_case_with_a_mistake_changes_nothing(self, db_path):
+        at = on(signed_in(db_path), "case_file")
+        at.text_area[0].input("id: x\nyear: [")
+        no_error(button(at, "Save the case").click().run())
+        assert any("Not saved" in e.value for e in at.error)
+        assert db.connect(db_path).execute("select count(*) from case_files").fetchone()[0] == 0
+
+
+def count_letter(db_path, session_code=db.DEFAULT_SESSION, message="You are not alone.",
+                 name="Ana Kowalska"):
+    database = db.connect(db_path)
+    case = load_cases(ROOT / "content" / "cases").get(CASE)
+    draft = letters.start(case, "solidarity")
+    draft.message, draft.name = message, name
+    return kept.count(database, sessions.get(database, session_code), draft)
+
+
+class TestReview:
+    def test_kept_letters_are_listed_and_deleting_keeps_the_count(self, db_path):
+        at = signed_in(db_path)
+        sessions.update(db.connect(db_path), db.DEFAULT_SESSION, keep_text=True)
+        assert count_letter(db_path, message="Stay strong, Yecenia.")
+        at = on(at, "review")
+        assert at.expander and "Yecenia Armenta" in at.expander[0].label
+        assert "Stay strong, Yecenia." in at.expander[0].text[0].value
+        no_error(button(at, "Mark printed").click().run())
+        assert kept.status_counts(db.connect(db_path), db.DEFAULT_SESSION)["printed"] == 1
+        at = on(at, "review")
+        at.checkbox[0].check()
+        no_error(button(at, "Delete all letter text").click().run())
+        database = db.connect(db_path)
+        assert kept.listing(database, db.DEFAULT_SESSION, hidden=True) == []
+        assert tally.totals(database, sessions.default(database)).total == 1
+
+    def test_a_counted_only_session_says_so(self, db_path):
+        at = on(signed_in(db_path), "review")
+        assert any("only counts letters" in i.value for i in at.info)
+
+
+class TestReports:
+    def test_manual_entry_counts_once_even_when_submitted_twice(self, db_path):
+        at = on(signed_in(db_path), "reports")
+        at.number_input[0].set_value(45)
+        no_error(button(at, "Add to the tally").click().run())
+        assert any("Added 45" in s.value for s in at.success)
+        database = db.connect(db_path)
+        assert tally.totals(database, sessions.default(database)).total == 45
+        no_error(button(at, "Add to the tally").click().run())  # the same entry again
+        assert any("already in the tally" in i.value for i in at.info)
+        assert tally.totals(database, sessions.default(database)).total == 45
+        no_error(button(at, "Add it once more").click().run())
+        assert tally.totals(database, sessions.default(database)).total == 90
+
+    def test_breakdown_and_exports(self, db_path):
+        at = signed_in(db_path)
+        count_letter(db_path)
+        at = on(at, "reports")
+        table = at.dataframe[0].value
+        assert list(table["Case"]) == ["Yecenia Armenta"] and list(table["Count"]) == [1]
+        downloads = {d.label: d for d in at.get("download_button")}
+        assert "Tally as CSV (Excel, LibreOffice)" in downloads
+
+    def test_merge_an_export_shows_what_is_new_and_counts_once(self, db_path, tmp_path):
+        other = db.connect(tmp_path / "kiosk.db")
+        for i in range(3):
+            tally.record(other, tally.Action(f"kiosk-{i}", db.DEFAULT_SESSION, CASE, "appeal"))
+        raw = tally.export_tally(other, sessions.default(other), "json").encode()
+        at = on(signed_in(db_path), "reports")
+        at.file_uploader[0].set_value(("kiosk.json", raw, "application/json"))
+        no_error(at.run())
+        assert any("**3** are new here" in m.value for m in at.markdown)
+        no_error(button(at, "Merge").click().run())
+        database = db.connect(db_path)
+        assert tally.totals(database, sessions.default(database)).total == 3
+        at = on(at, "reports")
+        at.file_uploader[0].set_value(("kiosk.json", raw, "application/json"))
+        no_error(at.run())
+        assert any("**0** are new here" in m.value for m in at.markdown)
+
+    def test_leaderboard_lists_only_sessions_that_opted_in(self, db_path):
+        at = signed_in(db_path)
+        database = db.connect(db_path)
+        sessions.update(database, db.DEFAULT_SESSION, grouping="Lycée Hugo", leaderboard=True)
+        sessions.create(database, "7C", code="SEVENC", grouping="Lycée Hugo", leaderboard=True)
+        sessions.create(database, "Secret class", code="HIDDEN", grouping="Lycée Hugo")
+        tally.record(database, tally.Action("c1", "SEVENC", CASE, "appeal", count=5))
+        at = on(at, "reports")
+        board = [d.value for d in at.dataframe if "Rank" in d.value.columns][0]
+        assert list(board["Class or table"]) == ["7C", "Our class"]
+        assert list(board["Letters"]) == [5, 0]
+
+
+class TestProjector:
+    def test_shows_the_total_and_first_names_when_chosen(self, db_path):
+        at = signed_in(db_path)
+        sessions.update(db.connect(db_path), db.DEFAULT_SESSION, show_names=True)
+        count_letter(db_path, name="Ana Kowalska")
+        at = on(at, "projector")
+        page = " ".join(m.value for m in at.markdown)
+        assert ">1<" in page.replace(",", "") and "Ana ·" in page and "Kowalska" not in page
+
+    def test_names_are_not_shown_unless_chosen(self, db_path):
+        at = signed_in(db_path)
+        count_letter(db_path, name="Ana Kowalska")
+        at = on(at, "projector")
+        assert "Ana" not in " ".join(m.value for m in at.markdown)
+
+    def test_html_in_a_session_name_is_shown_as_text(self, db_path):
+        at = signed_in(db_path)
+        sessions.update(db.connect(db_path), db.DEFAULT_SESSION, name="<b>7B</b>")
+        at = on(at, "projector")
+        page = " ".join(m.value for m in at.markdown)
+        assert "&lt;b&gt;7B&lt;/b&gt;" in page and "<b>7B</b>" not in page
