@@ -66,10 +66,12 @@ if session.grouping:
                    "or tables that chose it are shown.")
 
 st.subheader("Totals across the years", anchor=False)
-years = {"This device": tally.by_year(database)}
+years = {session.name: tally.by_year(database, [session.code])}
 if session.grouping:
     years[session.grouping] = tally.by_year(database, sessions.group_codes(database,
                                                                            session.grouping))
+if st.toggle("Add every session on this device (slower on a big database)"):
+    years["This device"] = tally.by_year(database)
 st.dataframe([{"Year": year, **{label: totals_.get(year, 0) for label, totals_ in years.items()}}
               for year in sorted({y for t in years.values() for y in t}, reverse=True)],
              hide_index=True)
