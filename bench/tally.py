@@ -75,9 +75,7 @@ def page_times(path: Path, code: str) -> dict[str, float]:
 
     from test_pages import _RunThroughApp
     app_test_module.PagesManager = _RunThroughApp
-    for name in list(logging.root.manager.loggerDict):  # AppTest warns on every run
-        if name.startswith("streamlit"):
-            logging.getLogger(name).setLevel(logging.ERROR)
+    logging.disable(logging.WARNING)  # AppTest warns "missing ScriptRunContext" on every run
     os.environ["W4R_DB"] = str(path)
     results = {}
     bare = tempfile.NamedTemporaryFile("w", suffix=".py", delete=False)

@@ -39,7 +39,7 @@ for item in shown:
     title = (f"{names.get(item.case_id, item.case_id)} · {ui.KIND_LABELS[item.kind]} · "
              f"{item.status}{' · hidden' if item.hidden else ''}")
     with st.expander(title):
-        st.text(letters.as_text(letters.compose(item.draft(), case, lang=item.lang))
+        st.text(letters.as_text(letters.compose(item.draft(), case, item.day, item.lang))
                 if case else "\n\n".join(v for v in item.parts.values() if v))
         st.caption(f"Counted {item.kept_at[:16].replace('T', ' ')} UTC")
         buttons = st.columns(4)

@@ -19,7 +19,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT_DIR), str(PROJECT_DIR / "tests")]
 
 import e2e_support as e2e  # noqa: E402
-from w4r import db, tally  # noqa: E402
+from w4r import db, kept, letters, sessions, tally  # noqa: E402
+from w4r.cases import load_cases  # noqa: E402
 
 OUT = PROJECT_DIR / "docs" / "screenshots"
 MAX_HEIGHT = 8_000  # px: a full-page shot never gets taller than this
@@ -33,11 +34,35 @@ EARLIER_LETTERS = [
 ]
 
 
+# Letters kept for review (the session keeps text): (case id, kind, message, name).
+KEPT_LETTERS = [
+    ("jani-silva", "solidarity", "Dear Jani, your courage for the rivers and forests of "
+     "Putumayo gives us hope. We are with you.", "Léa"),
+    ("khaled-drareni", "appeal", "I am a student in Lyon. I read that Khaled Drareni is a "
+     "journalist.", "Tomasz"),
+]
+
+
 def prefill(path: Path) -> int:
-    """Count the earlier letters in the default session, one submission per letter."""
+    """Count the earlier letters in the default session, one submission per letter.
+
+    The session keeps letter text, shows first names, and is on its school's leaderboard
+    beside a second class, so the organizer pages have something to show.
+    """
     database = db.connect(path)
     try:
+        session = sessions.update(database, db.DEFAULT_SESSION, keep_text=True, show_names=True,
+                                  grouping="Collège Jean Moulin", leaderboard=True)
+        other = sessions.create(database, "Class 8A", code="8A2026", goal=40,
+                                grouping="Collège Jean Moulin", leaderboard=True)
+        found = load_cases(PROJECT_DIR / "content" / "cases")
         n = 0
+        for case_id, kind, message, name in KEPT_LETTERS:
+            draft = letters.start(found.get(case_id), kind)
+            draft.message, draft.name = message, name
+            n += kept.count(database, session, draft)
+        for i in range(12):
+            tally.record(database, tally.Action(f"8a-{i}", other.code, "jani-silva", "appeal"))
         for case_id, kind, how_many in EARLIER_LETTERS:
             for _ in range(how_many):
                 n += tally.record(database, tally.Action(
@@ -107,9 +132,40 @@ def take(url: str, browser, workdir: Path) -> None:
     full_page(page, "5-tally.png")
     page.context.close()
 
+    take_organizer(url, browser)
+
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(letter),
                     str(OUT / "6-letter")], check=True)
     print(f"  {(OUT / '6-letter.png').relative_to(PROJECT_DIR)}  (page 1 of the PDF, 60 dpi)")
+
+
+def take_organizer(url: str, browser) -> None:
+    """The organizer's pages: first PIN, settings with the QR code, cases, review, reports."""
+    page = e2e.new_page(browser)
+    page.goto(url)
+    e2e.wait_for_app(page)
+    e2e.open_page(page, "Organizer")
+    full_page(page, "7-organizer.png")
+    e2e.type_into(page, "New organizer PIN (at least 4 characters)", "2468")
+    e2e.type_into(page, "The same PIN again", "2468")
+    page.get_by_role("button", name="Set the PIN and sign in").click()
+    e2e.wait_for_app(page)
+    for title, name in (("Session settings", "8-session.png"), ("Case file", "9-case-file.png"),
+                        ("Review letters", "10-review.png"),
+                        ("Tally & reports", "11-reports.png")):
+        e2e.open_page(page, title)
+        e2e.assert_no_traceback(page, title, url)
+        if title == "Review letters":
+            page.get_by_text("Jani Silva ·").first.click()  # open one letter
+            e2e.wait_for_app(page)
+        full_page(page, name)
+    e2e.open_page(page, "Projector")
+    e2e.assert_no_traceback(page, "Projector", url)
+    page.wait_for_timeout(1_000)
+    page.locator('[data-testid="stSidebarCollapseButton"] button').click()  # as on the wall
+    page.wait_for_timeout(500)
+    full_page(page, "12-projector.png")
+    page.context.close()
 
 
 def main() -> int:

@@ -80,6 +80,8 @@ def set_first_pin(db: Database, code: str, pin: str, again: str) -> None:
         raise ValueError(problem)
     if pin != again:
         raise ValueError("the two PINs differ")
+    if not db.execute("select 1 from sessions where code = ?", [code]).fetchone():
+        raise ValueError(f"there is no session {code}")
     cursor = db.execute("insert or ignore into pins (session_code, hash, failures, locked_until, "
                         "set_at) values (?, ?, 0, 0, ?)", [code, hash_pin(pin), now_iso()])
     if cursor.rowcount != 1:  # someone else chose one first: they must sign in with it
@@ -109,9 +111,9 @@ def change_pin(db: Database, code: str, old: str, new: str, again: str) -> None:
 
 def wait_after(failures: int) -> float:
     """Seconds to wait after this many wrong PINs in a row (0 for the first few)."""
-    if failures < FREE_TRIES:
+    if failures <= FREE_TRIES:
         return 0.0
-    return min(FIRST_WAIT_S * 2 ** (failures - FREE_TRIES), MAX_WAIT_S)
+    return min(FIRST_WAIT_S * 2 ** min(failures - FREE_TRIES - 1, 20), MAX_WAIT_S)
 
 
 def check(db: Database, code: str, pin: str, now: float | None = None) -> Attempt:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -123,22 +124,27 @@ def _read_csv(pack: Pack, label: str, raw: bytes) -> None:
             pack.problems.append(Problem(f"{label} line {line}", "(row)",
                                          "has more cells than the header"))
             continue
-        data = _csv_case(row)
-        if isinstance(data, Problem):
-            pack.problems.append(Problem(f"{label} line {line}", data.field, data.message))
-            continue
-        case, problems = parse_case(data, f"{label} line {line}")
+        where = f"{label} line {line}"
+        data, cell_problems = _csv_case(row)
+        case, problems = parse_case(data, where)
+        bad_cells = {field for field, _ in cell_problems}  # not also "missing (required)"
+        problems = [p for p in problems if p.field not in bad_cells]
+        pack.problems += [Problem(where, field, message) for field, message in cell_problems]
+        if cell_problems:
+            case = None  # the cell problems are listed beside the case's own ones
         _add(pack, case, problems, _as_yaml(data) if case else "")
 
 
-def _csv_case(row: dict[str, str]) -> dict | Problem:
-    """One CSV row as the mapping a case file holds (empty cells left out)."""
+def _csv_case(row: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
+    """One CSV row as the mapping a case file holds (empty cells left out), and cell problems."""
     cells = {k: (v or "").strip() for k, v in row.items()}
     data: dict = {k: cells[k] for k in CSV_TOP if cells.get(k)}
+    problems: list[tuple[str, str]] = []
     if "year" in data:
-        if not data["year"].isdigit():
-            return Problem("", "year", f"must be a whole number, got {data['year']!r}")
-        data["year"] = int(data["year"])
+        if data["year"].isdigit():
+            data["year"] = int(data["year"])
+        else:
+            problems.append(("year", f"must be a whole number, got {data.pop('year')!r}"))
     if "tags" in data:
         data["tags"] = [t.strip() for t in data["tags"].split(";") if t.strip()]
     appeal = {k: cells.get(f"appeal.{k}", "") for k in CSV_APPEAL}
@@ -149,15 +155,16 @@ def _csv_case(row: dict[str, str]) -> dict | Problem:
     for key in CSV_SOLIDARITY:
         value = cells.get(f"solidarity.{key}", "")
         if value and key in ("mention_amnesty", "religious_content"):
-            if value.lower() not in _YES:
-                return Problem("", f"solidarity.{key}", f"must be yes or no, got {value!r}")
-            solidarity[key] = _YES[value.lower()]
+            if value.lower() in _YES:
+                solidarity[key] = _YES[value.lower()]
+            else:
+                problems.append((f"solidarity.{key}", f"must be yes or no, got {value!r}"))
         elif value:
             solidarity[key] = value
     data["solidarity"] = solidarity
     source = {k: cells.get(f"source.{k}", "") for k in CSV_SOURCE}
     data["sources"] = [{k: v for k, v in source.items() if v}] if source["title"] else []
-    return data
+    return data, problems
 
 
 def _read_zip(pack: Pack, label: str, raw: bytes) -> None:
@@ -226,9 +233,12 @@ def remove(db: Database, case_id: str) -> bool:
     return db.execute("delete from case_files where id = ?", [case_id]).rowcount == 1
 
 
-def signature(db: Database) -> tuple:
-    """What changes when the stored cases change (to refresh a cache)."""
-    return tuple(db.execute("select count(*), max(updated_at) from case_files").fetchone())
+def signature(db: Database) -> str:
+    """A digest of the stored cases that changes whenever one does (to refresh a cache)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for case_id, text in db.execute("select id, text from case_files order by id"):
+        digest.update(f"{case_id}\0{text}\0".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def stored_text(db: Database, case_id: str) -> str | None:
@@ -242,7 +252,7 @@ def merged(shipped: CaseSet, db: Database) -> CaseSet:
     result = CaseSet(problems=list(shipped.problems))
     stored: dict[str, Case] = {}
     for case_id, file, text in db.execute("select id, file, text from case_files order by id"):
-        case, problems = parse_case_bytes(text.encode("utf-8"), f"uploaded {file}")
+        case, problems = parse_case_bytes(text.encode("utf-8"), file)
         result.problems.extend(problems)
         if case is not None:
             stored[case.id] = case

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, fields
+from datetime import date
 
 from w4r import letters, tally
 from w4r.db import Database, now_iso, transaction
@@ -26,6 +27,14 @@ class KeptLetter:
     status: str = "new"
     hidden: bool = False
     kept_at: str = ""
+
+    @property
+    def day(self) -> date:
+        """The day the letter was counted (the date it carries when printed later)."""
+        try:
+            return date.fromisoformat(self.kept_at[:10])
+        except ValueError:
+            return date.today()
 
     def draft(self) -> letters.Draft:
         """The letter as a draft again, to compose and print it."""
@@ -69,7 +78,7 @@ def _insert(db: Database, letter: KeptLetter) -> bool:
 
 def listing(db: Database, session_code: str, *, hidden: bool = False,
             case_id: str | None = None) -> list[KeptLetter]:
-    """The kept letters of a session, oldest first; hidden ones only when asked for."""
+    """The kept letters of a session by case, oldest first; hidden ones only when asked for."""
     where, params = "session_code = ?", [session_code]
     if not hidden:
         where += " and hidden = 0"
@@ -123,8 +132,7 @@ def delete_all(db: Database, session_code: str) -> int:
 
 def for_export(db: Database, session_code: str) -> list[dict]:
     """The kept letters of a session as plain dicts, for a JSON export the organizer asked for."""
-    return [{k: v for k, v in asdict(letter).items() if k not in ("hidden",)}
-            for letter in listing(db, session_code, hidden=True)]
+    return [asdict(letter) for letter in listing(db, session_code, hidden=True)]
 
 
 def import_letters(db: Database, items: list[dict], session_code: str) -> int:
@@ -142,5 +150,6 @@ def import_letters(db: Database, items: list[dict], session_code: str) -> int:
             added += _insert(db, KeptLetter(
                 sid, session_code, counted[0], counted[1], str(item.get("lang") or "en")[:12],
                 {k: letters.clean(str(parts.get(k, "")))[:letters.MAX_FIELD] for k in PARTS},
-                status=status, kept_at=str(item.get("kept_at") or now_iso())))
+                status=status, hidden=item.get("hidden") is True,
+                kept_at=str(item.get("kept_at") or now_iso())))
     return added

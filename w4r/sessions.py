@@ -118,11 +118,13 @@ def problems(session: Session) -> list[str]:
 
 
 def _is_date(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
     try:
         date.fromisoformat(text)
     except ValueError:
         return False
-    return len(text) == 10
+    return True
 
 
 def get(db: Database, code: str) -> Session | None:
@@ -191,11 +193,10 @@ def update(db: Database, code: str, **changes: Any) -> Session:
 
 def _checked(session: Session) -> Session:
     session = replace(session, name=session.name.strip(), organizer=session.organizer.strip(),
-                      grouping=session.grouping.strip(), cases=tuple(dict.fromkeys(session.cases)),
-                      kinds=tuple(k for k in LETTER_KINDS if k in session.kinds))
+                      grouping=session.grouping.strip(), cases=tuple(dict.fromkeys(session.cases)))
     if found := problems(session):
         raise ValueError("; ".join(found))
-    return session
+    return replace(session, kinds=tuple(k for k in LETTER_KINDS if k in session.kinds))
 
 
 def ensure(db: Database, code: str, name: str = "", goal: int = 0, kind: str = "class") -> None:

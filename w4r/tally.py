@@ -141,8 +141,8 @@ def record(db: Database, action: Action, first_name: str = "") -> bool:
 
 def short_name(name: str) -> str:
     """The first word of a typed name, at most 30 characters (all a projector needs)."""
-    words = (name or "").split()
-    return words[0][:30] if words else ""
+    words = (name or "").replace(",", " ").split()
+    return words[0].strip(".;:!?()\"'")[:30] if words else ""
 
 
 def is_counted(db: Database, submission_id: str) -> bool:
