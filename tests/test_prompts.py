@@ -1,0 +1,264 @@
+"""The guided composer's prompts: complete in every language, checked, filled from the case only."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+
+import pytest
+import yaml
+
+from w4r import letters, prompts
+from w4r.prompts import PLACEHOLDERS, STEPS
+
+SHIPPED = ("en", "fr", "es")
+KINDS = tuple(STEPS)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _texts(step: prompts.Step) -> list[str]:
+    return [step.title, step.prompt, step.example, step.hint, *step.starters]
+
+
+@pytest.fixture
+def english() -> dict:
+    return yaml.safe_load((prompts.SHIPPED_PROMPTS / "en.yaml").read_text(encoding="utf-8"))
+
+
+# --- the shipped files -----------------------------------------------------------------------
+
+def test_the_shipped_prompts_have_no_problems():
+    assert prompts.check() == []
+    assert [code for code, _ in prompts.languages()] == ["en", "es", "fr"]
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("simple", [False, True])
+def test_every_language_has_every_step_in_both_wordings(lang, kind, simple):
+    found = prompts.steps(kind, lang, simple)
+    assert prompts.load(lang).lang == lang  # its own file, not the fallback
+    assert [(s.id, s.field, s.optional) for s in found] == list(STEPS[kind])
+    for step in found:
+        assert step.field in letters.FIELDS
+        assert 2 <= len(step.starters) <= 3
+        assert all(text.strip() for text in _texts(step))
+        for text in _texts(step):
+            assert prompts.placeholder_problems(text) == []
+        assert not any(s.endswith(("…", "...")) for s in step.starters)
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_the_simple_wording_differs_and_is_not_longer_overall(lang):
+    for kind in KINDS:
+        standard = prompts.steps(kind, lang)
+        simple = prompts.steps(kind, lang, simple=True)
+        assert [s.prompt for s in standard] != [s.prompt for s in simple]
+        assert sum(len(s.prompt) for s in simple) < sum(len(s.prompt) for s in standard)
+
+
+def test_the_mapping_to_letter_parts():
+    appeal = {s.id: s.field for s in prompts.steps("appeal")}
+    assert appeal == {"greeting": "greeting", "who_i_am": "about", "what_i_know": "message",
+                      "request": "request", "closing": "closing", "name": "name"}
+    solidarity = {s.id: (s.field, s.optional) for s in prompts.steps("solidarity")}
+    assert solidarity == {"greeting": ("greeting", False), "hope": ("message", False),
+                          "about_me": ("about", True), "closing": ("closing", False),
+                          "name": ("name", True)}
+    assert not next(s for s in prompts.steps("appeal") if s.id == "request").optional
+    assert sorted(appeal.values()) == sorted(letters.FIELDS)
+
+
+def test_unknown_kind():
+    with pytest.raises(ValueError):
+        prompts.steps("postcard")
+
+
+# --- placeholders ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_filled_steps_hold_only_what_the_case_says(cases, lang):
+    neutral = prompts.load(lang).neutral
+    for case in cases.cases:
+        allowed = set(prompts.values(case, neutral).values())
+        for kind in KINDS:
+            for simple in (False, True):
+                raw = prompts.steps(kind, lang, simple)
+                filled = prompts.steps(kind, lang, simple, case=case)
+                for before, after in zip(raw, filled):
+                    for text, done in zip(_texts(before), _texts(after)):
+                        assert "{" not in done and "}" not in done
+                        names = re.findall(r"\{(\w+)\}", text)
+                        assert set(names) <= set(PLACEHOLDERS)
+                        if not names:
+                            assert done == text
+                        for name in names:
+                            assert prompts.values(case, neutral)[name] in allowed
+
+
+def test_fill_uses_the_case_and_neutral_words(case):
+    appeal = dataclasses.replace(case.appeal, addressee_name="", addressee_title="")
+    solidarity = dataclasses.replace(case.solidarity, to="")
+    bare = dataclasses.replace(case, appeal=appeal, solidarity=solidarity)
+    text = "{name} | {to} | {country} | {addressee} | {unknown}"
+    assert prompts.fill(text, bare) == (f"{case.name} | {case.name} | {case.country} | "
+                                        "the authorities who can act | {unknown}")
+    assert prompts.fill("{addressee}", bare, "fr") == "les autorités qui peuvent agir"
+    assert prompts.fill("{addressee}", bare, "es") == "las autoridades que pueden actuar"
+    titled = dataclasses.replace(case, appeal=dataclasses.replace(appeal, addressee_title="Minister"))
+    assert prompts.fill("{addressee}", titled) == "Minister"
+    named = dataclasses.replace(titled, appeal=dataclasses.replace(
+        titled.appeal, addressee_name="A. Person"))
+    assert prompts.fill("{addressee}", named) == "A. Person"
+    assert prompts.fill("{to}", dataclasses.replace(
+        case, solidarity=dataclasses.replace(solidarity, to="the family of X"))) == "the family of X"
+
+
+def test_fill_leaves_other_braces_alone(case):
+    assert prompts.fill("{ name } {{name}} {name", case) == "{ name } {" + case.name + "} {name"
+
+
+# --- fallback --------------------------------------------------------------------------------
+
+def test_a_missing_language_falls_back_to_english():
+    assert prompts.steps("appeal", "de") == prompts.steps("appeal", "en")
+    assert prompts.steps("solidarity", "fr-CA", True) == prompts.steps("solidarity", "fr", True)
+    assert prompts.steps("appeal", "es_MX") == prompts.steps("appeal", "es")
+    assert prompts.steps("appeal", "../../etc/passwd") == prompts.steps("appeal", "en")
+    assert prompts.steps("appeal", "") == prompts.steps("appeal", "en")
+
+
+def test_a_content_folder_adds_languages_and_a_broken_file_falls_back(tmp_path, english):
+    folder = tmp_path / "prompts"
+    folder.mkdir()
+    german = copy.deepcopy(english)
+    german["language"], german["name"] = "de", "Deutsch"
+    german["appeal"]["greeting"]["standard"]["title"] = "Anrede"
+    (folder / "de.yaml").write_text(yaml.safe_dump(german, allow_unicode=True), encoding="utf-8")
+    (folder / "fr.yaml").write_text("language: fr\nappeal: [", encoding="utf-8")
+    assert prompts.steps("appeal", "de", content_dir=tmp_path)[0].title == "Anrede"
+    assert prompts.steps("appeal", "fr", content_dir=tmp_path) == prompts.steps("appeal", "fr")
+    assert ("de", "Deutsch") in prompts.languages(tmp_path)
+    assert any("fr.yaml: (file): YAML syntax error" in str(p) for p in prompts.check(folder))
+    assert any("has no en.yaml" in str(p) for p in prompts.check(folder))
+
+
+def test_no_usable_file_at_all_is_a_prompt_error(tmp_path, monkeypatch):
+    (tmp_path / "en.yaml").write_text("language: en\n", encoding="utf-8")
+    monkeypatch.setattr(prompts, "SHIPPED_PROMPTS", tmp_path)
+    with pytest.raises(prompts.PromptError) as caught:
+        prompts.steps("appeal", "fr", content_dir=tmp_path / "nowhere")
+    assert any(p.field == "appeal" for p in caught.value.problems)
+
+
+# --- validation ------------------------------------------------------------------------------
+
+def _problems(data, lang="en") -> list[str]:
+    found, problems = prompts.parse(data, f"{lang}.yaml", lang)
+    assert (found is None) == bool(problems)
+    return [str(p) for p in problems]
+
+
+def test_validation_lists_every_problem(english):
+    data = copy.deepcopy(english)
+    data["colour"] = "blue"
+    data["language"] = "fr"
+    del data["appeal"]["request"]
+    data["appeal"]["requets"] = data["appeal"]["closing"]
+    data["solidarity"]["hope"]["simple"]["starters"] = ["One", "Two", "Three", "Four"]
+    data["solidarity"]["hope"]["standard"]["starters"] = ["Only one"]
+    data["solidarity"]["greeting"]["simple"]["prompt"] = "Say hello to {first_name}."
+    data["solidarity"]["closing"]["standard"]["hint"] = 42
+    data["solidarity"]["closing"]["simple"]["tip"] = "extra"
+    data["solidarity"]["name"]["standard"]["starters"][0] = "From…"
+    del data["solidarity"]["about_me"]["simple"]
+    data["appeal"]["name"]["standard"]["example"] = "Unbalanced { brace"
+    found = _problems(data)
+    assert found == [
+        "en.yaml: colour: unknown field (a typo?)",
+        "en.yaml: language: 'fr' does not match the file name (en.yaml)",
+        "en.yaml: appeal.requets: unknown step (the steps are greeting, who_i_am, what_i_know, "
+        "request, closing, name)",
+        "en.yaml: appeal.request: missing step",
+        "en.yaml: appeal.name.standard.example: has a { or } that does not enclose a "
+        "placeholder",
+        "en.yaml: solidarity.greeting.simple.prompt: unknown placeholder {first_name} (known: "
+        "{name}, {to}, {country}, {addressee})",
+        "en.yaml: solidarity.hope.standard.starters: has 1 sentence starter(s); give 2 or 3",
+        "en.yaml: solidarity.hope.simple.starters: has 4 sentence starter(s); give 2 or 3",
+        "en.yaml: solidarity.about_me.simple: missing (required)",
+        "en.yaml: solidarity.closing.standard.hint: must be text, got int",
+        "en.yaml: solidarity.closing.simple.tip: unknown field (a typo?)",
+        "en.yaml: solidarity.name.standard.starters[0]: must not end with … (the app shows it)",
+    ]
+
+
+@pytest.mark.parametrize("data, expected", [
+    ([], "en.yaml: (file): must be a mapping of fields (language: ..., appeal: ...)"),
+    ({"language": "en", "name": "English", "neutral": {"addressee": "x", "country": "y"},
+      "appeal": "steps", "solidarity": None},
+     "en.yaml: appeal: must be a mapping of steps, got str"),
+    ({"language": "en", "name": "English", "neutral": {"addressee": "{name}", "country": "y",
+                                                      "town": "z"}},
+     "en.yaml: neutral.addressee: may not hold a placeholder"),
+])
+def test_validation_of_the_outer_shape(data, expected):
+    found = _problems(data)
+    assert expected in found
+    assert all(line.startswith("en.yaml: ") for line in found)
+
+
+def test_file_level_problems(tmp_path):
+    cases = {
+        "dup.yaml": "language: en\nlanguage: en\n",
+        "alias.yaml": "a: &x 1\nb: *x\n",
+        "bad.yaml": "appeal: [\n",
+        "latin1.yaml": "name: Fran\xe7ais\n".encode("latin-1"),
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    found = [str(p) for p in prompts.check(tmp_path)]
+    assert any("dup.yaml: (file): YAML syntax error" in p and "appears twice" in p for p in found)
+    assert any("alias.yaml: (file): YAML syntax error" in p and "aliases" in p for p in found)
+    assert any(p.startswith("bad.yaml: (file): YAML syntax error at line") for p in found)
+    assert "latin1.yaml: (file): is not UTF-8 text (byte 10)" in found
+
+
+# --- facts -----------------------------------------------------------------------------------
+
+def test_facts_come_verbatim_from_the_case(cases):
+    for case in cases.cases:
+        found = prompts.facts(case)
+        assert found, case.id
+        source = _flat(case.summary) + " " + _flat(case.story)
+        for fact in found:
+            assert fact in source, (case.id, fact)
+            assert fact == fact.strip() and "\n" not in fact
+        assert len(set(found)) == len(found)
+        assert " ".join(prompts.facts(case, simple=True)) == _flat(case.summary)
+        assert all(f in _flat(case.summary) for f in prompts.facts(case, simple=True))
+
+
+def test_facts_never_cut_a_quotation(cases):
+    case = cases.get("jabbar-savalan")
+    quoted = [f for f in prompts.facts(case) if '"' in f]
+    assert quoted and all(f.count('"') == 2 for f in quoted)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("One. Two! Three?", ("One.", "Two!", "Three?")),
+    ("Dr. Smith met U.S. officials. Then he left.",
+     ("Dr. Smith met U.S. officials.", "Then he left.")),
+    ("She said: “Stop. Now.” He stopped.", ("She said: “Stop. Now.”", "He stopped.")),
+    ("On March 10, 2015, she was arrested.\nShe was freed in 2016.",
+     ("On March 10, 2015, she was arrested.", "She was freed in 2016.")),
+    ("Version 2.5 is out. ok.", ("Version 2.5 is out. ok.",)),
+    ("", ()),
+])
+def test_sentences(text, expected):
+    assert prompts.sentences(text) == expected
