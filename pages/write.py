@@ -1,8 +1,9 @@
-"""Write: a guided form for the letter, with a live preview of the page."""
+"""Write: the letter one step at a time (prompt, sentence starters, example, hint), with a live
+preview and the tone checker beside it."""
 
 import streamlit as st
 
-from w4r import letters, state, ui
+from w4r import letters, prompts, state, ui
 
 ui.entered_through_app()
 
@@ -24,49 +25,51 @@ st.segmented_control("Kind of letter", options=list(session.kinds), key=state.ki
                      required=True)
 st.caption(f"{ui.KIND_LABELS[draft.kind]}: {ui.KIND_HELP[draft.kind]}.")
 
-with st.expander("What the case sheet says about this letter"):
-    if draft.kind == "appeal":
-        a = case.appeal
-        ui.case_sheet_fields({"To": a.addressee_name, "Title": a.addressee_title,
-                              "Salutation": a.salutation, "Address": a.address,
-                              "The request": a.ask, "Language": a.language})
-        st.markdown("Be brief, factual and polite. Ask for exactly what the case asks for. "
-                    "Say a little about yourself.")
-    else:
-        s = case.solidarity
-        ui.case_sheet_fields({"To": s.to or case.name, "Greeting in their language": s.greeting,
-                              "May mention Amnesty": s.mention_amnesty,
-                              "Religious messages welcome": s.religious_content,
-                              "Send or hand in to": s.send_to})
-        st.markdown("Bring comfort and hope: they are not forgotten. No politics, nothing "
-                    "about the charges, no promises.")
+steps = prompts.steps(draft.kind, session.language, session.simple, case=case)
+at = state.step(len(steps))
+step = steps[at]
+st.progress((at + 1) / len(steps), text=f"Step {at + 1} of {len(steps)}: {step.title}")
 
 form, preview = st.columns([3, 2], gap="large")
 with form:
-    steps = [
-        ("greeting", "1. Greeting", st.text_input, "Dear …"),
-        ("about", "2. About you (optional)", st.text_area,
-         "e.g. I am a student in Lyon and I learned about your story at school."),
-        ("message", "3. Your message", st.text_area,
-         "Why you write, in your own words." if draft.kind == "appeal" else
-         "e.g. You are not alone: people around the world are thinking of you."),
-    ]
-    if draft.kind == "appeal":
-        steps.append(("request", "4. Your request (from the case)", st.text_area,
-                      "The exact ask of the case sheet."))
-    steps += [("closing", f"{len(steps) + 1}. Closing", st.text_input, "Yours sincerely,"),
-              ("name", f"{len(steps) + 2}. Your name (optional)", st.text_input,
-               "A first name is enough")]
-    for name, label, widget, placeholder in steps:
-        widget(label, key=state.field_key(name), on_change=state.save_field, args=(name,),
-               placeholder=placeholder, max_chars=letters.MAX_FIELD)
+    st.subheader(step.title + (" (optional)" if step.optional else ""), anchor=False)
+    st.markdown(ui.plain(step.prompt))
+    st.caption("Click a beginning to use it, then go on in your own words:")
+    for column, starter in zip(st.columns(len(step.starters)), step.starters):
+        column.button(f"{starter} …", key=f"starter-{step.id}-{starter}", width="stretch",
+                      on_click=state.add_text, args=(step.field, starter))
+    if step.id == "what_i_know":
+        with st.expander("Facts from the case (click one to add it, exactly as written)"):
+            for number, fact in enumerate(prompts.facts(case, session.simple)):
+                st.button(fact, key=f"fact-{number}", on_click=state.add_text,
+                          args=(step.field, fact), icon=":material/add:")
+    widget = st.text_input if step.field in ("greeting", "closing", "name") else st.text_area
+    widget(step.title, key=state.field_key(step.field), on_change=state.save_field,
+           args=(step.field,), max_chars=letters.MAX_FIELD, placeholder=step.example)
+    st.caption(f"Tip: {ui.plain(step.hint)}")
+    with st.expander("See an example"):
+        st.markdown(ui.plain(step.example))
+    if step.field == "request" and case.appeal.ask:
+        st.button("Put back the case's exact request", icon=":material/undo:",
+                  on_click=state.set_text, args=("request", case.appeal.ask))
+    back, ahead = st.columns(2)
+    back.button("Back", icon=":material/arrow_back:", disabled=at == 0, width="stretch",
+                on_click=state.go, args=(at - 1,))
+    if at + 1 < len(steps):
+        ahead.button(f"Next: {steps[at + 1].title}", type="primary", width="stretch",
+                     icon=":material/arrow_forward:", on_click=state.go, args=(at + 1,))
+    elif ahead.button("Next: print & count", type="primary", icon=":material/print:",
+                      width="stretch"):
+        st.switch_page(ui.PAGES["print"])
+    with st.expander("All steps"):
+        for number, other in enumerate(steps):
+            st.button(f"{number + 1}. {other.title}", key=f"go-{number}", on_click=state.go,
+                      args=(number,), disabled=number == at, type="tertiary")
 
-letter = letters.compose(draft, case)
+letter = letters.compose(draft, case, lang=session.language)
 with preview:
     st.markdown("**Preview**")
     with st.container(border=True):
         st.text(letters.as_text(letter))
     for problem in letters.problems(draft):
         st.warning(problem, icon=":material/edit_note:")
-    if st.button("Next: print & count", type="primary", icon=":material/print:"):
-        st.switch_page(ui.PAGES["print"])

@@ -20,6 +20,8 @@ _PRINTED = "w4r.printed"
 _NOTICE = "w4r.notice"
 _WIDGET = "w4r.field."
 _ORGANIZER = "w4r.organizer"
+_STEP = "w4r.step"
+_ONE_LINE = ("greeting", "closing", "name")  # parts written on one line
 _PENDING = "w4r.pending."
 
 
@@ -84,6 +86,7 @@ def switch_kind(case: Case) -> None:
 
 def _replace(new: letters.Draft) -> None:
     st.session_state[_DRAFT] = new
+    st.session_state[_STEP] = 0
     for name in letters.FIELDS:  # re-seed the widgets from the new draft
         st.session_state.pop(_WIDGET + name, None)
 
@@ -111,6 +114,36 @@ def save_field(name: str) -> None:
     current = draft()
     if current is not None:
         setattr(current, name, letters.clean(st.session_state.get(_WIDGET + name, "")))
+
+
+def step(count: int) -> int:
+    """The composer step the writer is on (0-based), within the steps of their letter."""
+    return min(max(st.session_state.get(_STEP, 0), 0), max(count - 1, 0))
+
+
+def go(to: int) -> None:
+    """Callback of Back, Next and the step list: move to another step; the text stays."""
+    st.session_state[_STEP] = max(to, 0)
+
+
+def add_text(name: str, text: str) -> None:
+    """Callback of a sentence starter or a fact: it replaces a one-line part (a greeting, a
+    closing) and is added after the text of a paragraph."""
+    current = draft()
+    if current is None:
+        return
+    before = getattr(current, name).rstrip()
+    joined = text if name in _ONE_LINE or not before else f"{before} {text}"
+    setattr(current, name, letters.clean(joined)[:letters.MAX_FIELD])
+    st.session_state[_WIDGET + name] = getattr(current, name)
+
+
+def set_text(name: str, text: str) -> None:
+    """Callback that puts a text back into a field (the case's exact request)."""
+    current = draft()
+    if current is not None:
+        setattr(current, name, text)
+        st.session_state[_WIDGET + name] = text
 
 
 def paper() -> str:
@@ -145,6 +178,7 @@ def printed(letter: letters.Letter, paper_size: str) -> pdf.Printed:
 def new_letter() -> None:
     """Forget the counted draft so the next letter gets a new submission id."""
     st.session_state.pop(_DRAFT, None)
+    st.session_state.pop(_STEP, None)
     st.session_state.pop(_PRINTED, None)
     for name in (*letters.FIELDS, "kind"):
         st.session_state.pop(_WIDGET + name, None)
