@@ -1,0 +1,547 @@
+"""Tone and safety checker: each rule, spans, fallback, rules-file validation, speed, corpus scores."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import re
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from w4r import tone
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("tone_report", PROJECT_DIR / "scripts" / "tone_report.py")
+report = sys.modules.setdefault("tone_report", importlib.util.module_from_spec(_spec))
+_spec.loader.exec_module(report)
+
+MEDICAL = "Ensure that Tomás Ruiz receives the medical care he needs without delay."
+RELEASE = "Drop the charges against Yecenia Armenta and release her."
+POLITE_APPEAL = ("Dear Minister,\n\nI am a teacher from Leeds. I urge you to ensure that Tomás Ruiz "
+                 "receives the medical care he needs without delay.\n\nYours sincerely,\nAnna")
+PROBLEM_LINE = re.compile(r"^[^:\n]+: [^:\n]+: .+$")
+CORPUS_LANGS = sorted(p.stem for p in report.CORPUS_DIR.glob("*.yaml"))
+OTHER_RULES_LANGS = sorted(p.stem for p in tone.RULES_DIR.glob("*.yaml") if p.stem != "en")
+
+
+def rules_of(text: str, **context) -> set[str]:
+    """The rules reported as warn or block."""
+    return {f.rule for f in tone.check(text, **context) if f.severity in ("block", "warn")}
+
+
+def spans(text: str, rule: str, **context) -> list[str]:
+    """The offending words of one rule's findings."""
+    return [text[f.start:f.end] for f in tone.check(text, **context) if f.rule == rule]
+
+
+# --- the API ------------------------------------------------------------------------------
+
+def test_a_finding_is_a_frozen_dataclass_with_the_documented_fields():
+    finding = tone.check("You are idiots. I urge you to act.", kind="appeal")[0]
+    assert [f.name for f in dataclasses.fields(tone.Finding)] == [
+        "rule", "severity", "message", "start", "end", "suggestion"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        finding.rule = "x"  # type: ignore[misc]
+
+
+def test_an_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="kind"):
+        tone.check("Hello", kind="postcard")
+
+
+def test_an_empty_draft_has_no_findings():
+    assert tone.check("", kind="appeal") == [] == tone.check(" \n ", kind="solidarity")
+
+
+def test_a_polite_appeal_has_no_findings():
+    assert tone.check(POLITE_APPEAL, kind="appeal", ask=MEDICAL) == []
+
+
+def test_findings_are_sorted_by_start_then_severity():
+    text = "Dear Sir, WHY!!! You idiots. Release Tomás Ruiz or else."
+    found = tone.check(text, kind="appeal", ask=MEDICAL)
+    rank = {"block": 0, "warn": 1, "tip": 2}
+    assert found == sorted(found, key=lambda f: (f.start, rank[f.severity]))
+    assert {"insult", "shouting", "threat", "beyond_ask"} <= {f.rule for f in found}
+
+
+def test_every_message_and_suggestion_is_filled_in():
+    text = "Dear Sir, WHY!!! You idiots. Release Tomás Ruiz or else. " + "word " * 400
+    for finding in tone.check(text, kind="appeal", ask=MEDICAL):
+        assert finding.message and finding.suggestion
+        assert "{" not in finding.message + finding.suggestion
+
+
+# --- appeal rules -------------------------------------------------------------------------
+
+def test_insult_blocks():
+    text = "You are a disgusting coward. Please release her."
+    found = [f for f in tone.check(text, kind="appeal") if f.rule == "insult"]
+    assert found and all(f.severity == "block" for f in found)
+    assert text[found[0].start:found[0].end] == "a disgusting coward"
+    assert "insult" not in rules_of("Please be kind to her. I urge you to act.", kind="appeal")
+
+
+def test_threat_blocks():
+    text = "Release her, or you will regret it. We know where you live."
+    found = [f for f in tone.check(text, kind="appeal") if f.rule == "threat"]
+    assert [text[f.start:f.end] for f in found] == ["you will regret", "We know where you live"]
+    assert all(f.severity == "block" for f in found)
+    # describing the threats a person receives is not a threat
+    assert "threat" not in rules_of("She receives threats. Please protect her and investigate "
+                                    "the threats against her.", kind="appeal")
+
+
+def test_be_careful_is_a_threat_in_an_appeal_but_kind_in_a_solidarity_message():
+    assert "threat" in rules_of("Please free him. Be very careful.", kind="appeal")
+    assert "threat" not in rules_of("Be careful and stay strong!", kind="solidarity")
+
+
+def test_shouting_in_capitals_warns():
+    text = "Dear Minister, RELEASE HER NOW. I urge you."
+    found = [f for f in tone.check(text, kind="appeal") if f.rule == "shouting"]
+    assert [(text[f.start:f.end], f.severity) for f in found] == [("RELEASE HER NOW", "warn")]
+
+
+def test_repeated_exclamation_and_question_marks_warn():
+    text = "Why is she still in prison?!? Please release her!!!"
+    assert spans(text, "shouting", kind="appeal") == ["?!?", "!!!"]
+    assert "shouting" not in rules_of("Is she well? Please release her! Thank you.", kind="appeal")
+
+
+@pytest.mark.parametrize("text", [
+    "I learned about the UN, the USA and NGOs like UNICEF. I urge you to act.",
+    "Je vous prie de veiller à ce que M. Tomás RUIZ reçoive des soins.",
+    "Le pido que libere a Fred. Vivo en EE. UU. y trabajo en una ONG.",
+    "I hope you are OK. I ask you to act in line with L'ONU.",
+])
+def test_acronyms_and_surnames_in_capitals_are_not_shouting(text):
+    lang = "fr" if "veiller" in text else "es" if "pido" in text else "en"
+    assert "shouting" not in rules_of(text, kind="appeal", lang=lang)
+
+
+def test_an_attack_on_a_government_warns_but_a_kind_mention_does_not():
+    text = "Your corrupt regime jails journalists. I urge you to release her."
+    found = [f for f in tone.check(text, kind="appeal", ask=RELEASE) if f.rule == "attack"]
+    assert {text[f.start:f.end] for f in found} == {"corrupt", "regime"}
+    assert all(f.severity == "warn" for f in found)
+    assert "attack" not in rules_of("I hope the government will show compassion. "
+                                    "I urge you to act.", kind="appeal")
+
+
+def test_asking_for_release_when_the_case_asks_for_medical_care_warns():
+    text = "Please ensure he gets medical care, and release him immediately."
+    found = [f for f in tone.check(text, kind="appeal", ask=MEDICAL) if f.rule == "beyond_ask"]
+    assert [(text[f.start:f.end], f.severity) for f in found] == [("release him", "warn")]
+
+
+def test_asking_for_release_is_fine_when_the_case_asks_for_it_or_gives_no_ask():
+    text = "I urge you to release her."
+    assert "beyond_ask" not in rules_of(text, kind="appeal", ask=RELEASE)
+    assert "beyond_ask" not in rules_of(text, kind="appeal", ask="")
+
+
+@pytest.mark.parametrize("text", [
+    "I was free to choose my school. Please ensure he sees a doctor.",
+    "I read a press release about him. Please ensure he sees a doctor.",
+    "In my free time I volunteer. Please ensure he sees a doctor.",
+])
+def test_free_and_release_in_other_senses_are_not_a_request_for_release(text):
+    assert "beyond_ask" not in rules_of(text, kind="appeal", ask=MEDICAL)
+
+
+@pytest.mark.parametrize("lang, text, words", [
+    ("fr", "Je vous demande de libérer Tomás Ruiz.", "libérer"),
+    ("fr", "Je vous demande de le remettre en liberté.", "remettre en liberté"),
+    ("fr", "Libérez-le, s'il vous plaît.", "Libérez"),
+    ("es", "Por favor, liberen a Tomás Ruiz.", "liberen"),
+    ("es", "Le pido que ponga en libertad a Tomás Ruiz.", "ponga en libertad"),
+    ("es", "Le pido que lo libere.", "libere"),
+])
+def test_release_words_are_found_in_french_and_spanish_forms(lang, text, words):
+    assert spans(text, "beyond_ask", kind="appeal", lang=lang, ask=MEDICAL) == [words]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "La liberté d'expression compte. Pendant mon temps libre, je lis. Je vous demande "
+           "de le soigner."),
+    ("es", "Creo en la libertad de expresión. En mi tiempo libre leo. Le pido que lo atiendan."),
+])
+def test_freedom_and_free_time_are_not_release_in_french_and_spanish(lang, text):
+    assert "beyond_ask" not in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
+
+
+def test_an_appeal_without_a_request_warns_with_an_empty_span():
+    text = "Dear Governor,\n\nI heard about her story and it made me sad.\n\nFrom Ellie"
+    found = [f for f in tone.check(text, kind="appeal") if f.rule == "no_request"]
+    assert [(f.start, f.end, f.severity) for f in found] == [(0, 0, "warn")]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "I urge you to act."), ("en", "Could you please let her see a doctor?"),
+    ("fr", "Je vous exhorte à agir."), ("fr", "Je vous demande de le soigner."),
+    ("es", "Le pido que actúe."), ("es", "Le insto a actuar."),
+])
+def test_a_request_in_any_language_counts(lang, text):
+    assert "no_request" not in rules_of(text, kind="appeal", lang=lang)
+
+
+def test_the_case_ask_copied_into_the_letter_counts_as_a_request():
+    text = f"Dear Attorney General,\n\nI am a nurse.\n\n{RELEASE}\n\nHannah"
+    assert "no_request" not in rules_of(text, kind="appeal", ask=RELEASE)
+
+
+def test_a_french_closing_formula_is_not_a_request():
+    text = "Madame,\n\nTomás est malade.\n\nVeuillez agréer, Madame, mes salutations distinguées."
+    assert "no_request" in rules_of(text, kind="appeal", lang="fr")
+
+
+def test_a_letter_longer_than_a_page_warns_from_the_first_word_past_it():
+    text = "I urge you to act. " + " ".join(f"word{i}" for i in range(500))
+    found = [f for f in tone.check(text, kind="appeal") if f.rule == "too_long"]
+    assert len(found) == 1 and found[0].severity == "warn"
+    assert found[0].end == len(text) and text[found[0].start - 1] == " "
+    assert "too_long" not in rules_of("I urge you to act. " + "word " * 200, kind="appeal")
+
+
+# --- solidarity rules ---------------------------------------------------------------------
+
+def test_talk_of_the_trial_warns_in_a_solidarity_message_only():
+    text = "I read about your trial and the judge was wrong."
+    assert spans(text, "case_talk", kind="solidarity") == ["trial", "judge"]
+    assert "case_talk" not in rules_of(text + " I urge you to act.", kind="appeal")
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "I play on the basketball court every day. Every winter is a trial of strength."),
+    ("en", "I am still learning English, so this sentence may have mistakes."),
+    ("fr", "Dans la cour de l'école, on pense à toi. J'ai à peine 11 ans. Ça vaut la peine."),
+    ("es", "A mi juicio eres muy valiente. Esta semana tengo pruebas de matemáticas."),
+])
+def test_courts_trials_and_sentences_in_other_senses_are_fine(lang, text):
+    assert "case_talk" not in rules_of(text, kind="solidarity", lang=lang)
+
+
+def test_political_statements_warn():
+    text = "Down with the president! I hope he loses the election."
+    assert spans(text, "politics", kind="solidarity") == ["Down with", "president", "election"]
+
+
+def test_religious_words_warn_only_where_the_case_says_no():
+    text = "God bless you. I pray for you."
+    assert spans(text, "religious", kind="solidarity", religious_content=False) == [
+        "God bless", "pray"]
+    assert "religious" not in rules_of(text, kind="solidarity", religious_content=None)
+    assert "religious" not in rules_of(text, kind="solidarity", religious_content=True)
+    assert "religious" not in rules_of("¡Un abrazo y adiós por ahora!", kind="solidarity",
+                                       lang="es", religious_content=False)
+
+
+@pytest.mark.parametrize("lang, text, promise", [
+    ("en", "Don't worry, we will get you out of there.", "we will get you out"),
+    ("en", "You will be free soon!", "You will be free"),
+    ("fr", "Je te promets que tout ira bien.", "Je te promets"),
+    ("fr", "Tu seras bientôt libre !", "Tu seras bientôt libre"),
+    ("es", "Te sacaremos de ahí.", "Te sacaremos"),
+    ("es", "¡Pronto serás libre!", "Pronto serás"),
+])
+def test_promises_warn(lang, text, promise):
+    assert any(promise in found for found in spans(text, "promise", kind="solidarity", lang=lang))
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "I hope you will be free soon."),
+    ("fr", "J'espère que tu seras bientôt libre."),
+    ("es", "Ojalá puedas abrazar pronto a tu familia."),
+])
+def test_a_hope_is_not_a_promise(lang, text):
+    assert "promise" not in rules_of(text, kind="solidarity", lang=lang)
+
+
+@pytest.mark.parametrize("lang, text, data", [
+    ("en", "Call me on 07700 900123 any time!", "07700 900123"),
+    ("en", "Call me: +1 415 555 0132.", "+1 415 555 0132"),
+    ("en", "E-mail me at mia.jones@example.com please.", "mia.jones@example.com"),
+    ("en", "I live at 27 Rosewood Avenue, Springfield.", "27 Rosewood Avenue"),
+    ("en", "my address is 5 oak street leeds", "5 oak street"),
+    ("fr", "Appelle-moi au 06 12 34 56 78 !", "06 12 34 56 78"),
+    ("fr", "Écris-moi au 12 rue Victor Hugo, 69003 Lyon.", "12 rue Victor Hugo"),
+    ("es", "Llámame al 612 345 678.", "612 345 678"),
+    ("es", "Escríbeme a la calle Alcalá 23, Madrid.", "calle Alcalá 23"),
+])
+def test_the_writers_phone_email_or_address_blocks_with_its_exact_span(lang, text, data):
+    found = [f for f in tone.check(text, kind="solidarity", lang=lang) if f.rule == "personal_data"]
+    assert [(text[f.start:f.end], f.severity) for f in found] == [(data, "block")]
+
+
+def test_personal_data_is_fine_where_the_case_allows_it():
+    text = "My address is 14 Elm Road, Dunedin. Call me on 07700 900123."
+    assert "personal_data" not in rules_of(text, kind="solidarity", allow_personal_data=True)
+
+
+@pytest.mark.parametrize("text", [
+    "We wrote 13,000 letters between 2019-2020 and on 10/12/2026.",
+    "Our 3 dogs walk with us. 25 kids walked down the street. 6 600 000 actions!",
+])
+def test_dates_counts_and_ordinary_numbers_are_not_personal_data(text):
+    assert "personal_data" not in rules_of(text, kind="solidarity")
+
+
+# --- make it yours: a tip, never a warning ------------------------------------------------
+
+EXAMPLE = "Stay strong! People all over the world are thinking of you. You are not alone."
+
+
+@pytest.mark.parametrize("text", [
+    EXAMPLE,
+    "stay strong  people all over the world are thinking of you\nyou are not alone",
+    "Stay strong! People all over the world are thinking of you. You're not alone!",
+])
+@pytest.mark.parametrize("kind", ["appeal", "solidarity"])
+def test_a_copied_example_gets_only_a_gentle_tip(text, kind):
+    for lang in ("en", "fr", "es", "de"):
+        found = tone.check(text, kind=kind, lang=lang, examples=[EXAMPLE], ask=RELEASE)
+        copied = [f for f in found if f.rule == "make_it_yours"]
+        assert len(copied) == 1 and copied[0].severity == "tip"
+        assert (copied[0].start, copied[0].end) == (0, len(text))
+
+
+def test_a_letter_of_ones_own_gets_no_copy_tip():
+    text = "Dear Jani, we made you a card with a river on it. Stay strong!"
+    assert not [f for f in tone.check(text, kind="solidarity", examples=[EXAMPLE])
+                if f.rule == "make_it_yours"]
+
+
+def test_no_rules_file_may_make_copying_a_warning(tmp_path):
+    rules = (tone.RULES_DIR / "en.yaml").read_text(encoding="utf-8")
+    bad = rules.replace("severity: tip\n  check: copy", "severity: warn\n  check: copy")
+    assert bad != rules
+    (tmp_path / "en.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(tone.RulesError) as error:
+        tone.load_rules("en", tmp_path)
+    assert any("make_it_yours" in p and "only be a tip" in p for p in error.value.problems)
+
+
+# --- languages ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["de", "pt-BR", "", "xx", "../../etc/passwd", "EN"])
+def test_a_language_without_rules_falls_back_to_english(lang):
+    text = "You idiots. WHY!!!"
+    assert tone.check(text, kind="appeal", lang=lang) == tone.check(text, kind="appeal", lang="en")
+    assert tone.load_rules(lang).lang == "en"
+
+
+def test_a_regional_tag_uses_its_language():
+    assert tone.load_rules("fr-CA").lang == "fr" and tone.load_rules("es_MX").lang == "es"
+    found = tone.check("Vous êtes des idiots.", kind="appeal", lang="fr-BE")
+    assert "insulte" in next(f.message for f in found if f.rule == "insult")
+
+
+@pytest.mark.parametrize("lang", OTHER_RULES_LANGS)
+def test_every_language_has_every_english_rule_with_its_own_words(lang):
+    english = {r.id: r for r in tone.load_rules("en").rules}
+    other = {r.id: r for r in tone.load_rules(lang).rules}
+    assert set(other) == set(english)
+    for rule_id, rule in other.items():
+        assert rule.severity == english[rule_id].severity
+        assert rule.message != english[rule_id].message
+
+
+def test_the_shipped_rules_files_are_valid():
+    assert tone.check_rules_dir() == []
+    assert {p.stem for p in tone.RULES_DIR.glob("*.yaml")} >= {"en", "fr", "es"}
+
+
+def test_rules_are_loaded_once_and_reloaded_when_the_file_changes(tmp_path):
+    path = tmp_path / "en.yaml"
+    path.write_text((tone.RULES_DIR / "en.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    first = tone.load_rules("en", tmp_path)
+    assert tone.load_rules("en", tmp_path) is first
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert tone.load_rules("en", tmp_path) is not first
+
+
+# --- rules-file validation ----------------------------------------------------------------
+
+BAD_RULES = """\
+lang: en
+colour: blue
+rules:
+- id: bad_regex
+  kinds: [appeal]
+  severity: warn
+  check: match
+  message: m
+  suggestion: s
+  patterns: ["(unclosed"]
+- id: bad_severity
+  kinds: [appeal]
+  severity: bloc
+  check: match
+  message: m
+  suggestion: s
+  words: [x]
+- id: missing_fields
+  kinds: [appeal]
+  check: match
+  words: [x]
+- id: slow
+  kinds: [letter]
+  severity: warn
+  check: match
+  message: "{name}"
+  suggestion: s
+  patterns: ["(a+)+b"]
+  words: [fine, no]
+  sevrity: warn
+"""
+
+
+def test_every_rules_file_problem_is_listed_as_file_field_problem(tmp_path):
+    (tmp_path / "en.yaml").write_text(BAD_RULES, encoding="utf-8")
+    with pytest.raises(tone.RulesError) as error:
+        tone.load_rules("en", tmp_path)
+    problems = error.value.problems
+    assert all(PROBLEM_LINE.match(p) for p in problems), problems
+    text = "\n".join(problems)
+    assert str(error.value) == text
+    for expected in [
+        "en.yaml: colour: unknown field",
+        "en.yaml: rules[0] (bad_regex).patterns[0]: not a valid regular expression",
+        "en.yaml: rules[1] (bad_severity).severity: 'bloc' is not one of block, warn, tip",
+        "en.yaml: rules[2] (missing_fields).severity: missing (required)",
+        "en.yaml: rules[2] (missing_fields).message: missing (required)",
+        "en.yaml: rules[2] (missing_fields).suggestion: missing (required)",
+        "en.yaml: rules[3] (slow).kinds: must list one or both of appeal, solidarity",
+        "en.yaml: rules[3] (slow).message: unknown placeholder {name}",
+        "en.yaml: rules[3] (slow).patterns[0]: nested repetition",
+        "en.yaml: rules[3] (slow).words[1]: must be text, got False",
+        "en.yaml: rules[3] (slow).sevrity: unknown field",
+    ]:
+        assert expected in text, f"{expected!r} not in:\n{text}"
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("rules: [\n", "en.yaml: (file): YAML syntax error"),
+    ("- just a list\n", "en.yaml: (file): must be a mapping"),
+    ("lang: fr\nrules: []\n", "en.yaml: lang: 'fr' does not match the file name"),
+    ("lang: en\nrules: []\n", "en.yaml: rules: must be a non-empty list"),
+])
+def test_a_broken_rules_file_is_reported_not_crashed_on(tmp_path, content, expected):
+    (tmp_path / "en.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(tone.RulesError) as error:
+        tone.check("Hello", kind="appeal", rules_dir=tmp_path)
+    assert any(p.startswith(expected) for p in error.value.problems), error.value.problems
+    assert tone.check_rules_dir(tmp_path)
+
+
+def test_a_folder_without_english_rules_is_a_clear_error(tmp_path):
+    with pytest.raises(tone.RulesError, match="no en.yaml"):
+        tone.check("Hello", kind="appeal", lang="de", rules_dir=tmp_path)
+
+
+def test_rules_files_are_loaded_safely(tmp_path):
+    rules = (tone.RULES_DIR / "en.yaml").read_text(encoding="utf-8")
+    (tmp_path / "en.yaml").write_text("!!python/object/apply:os.system ['echo hi']\n" + rules,
+                                      encoding="utf-8")
+    with pytest.raises(tone.RulesError, match="YAML"):
+        tone.load_rules("en", tmp_path)
+
+
+# --- robustness ---------------------------------------------------------------------------
+
+LONG_TEXTS = {
+    "letters": "a" * 100_000,
+    "capitals": "A" * 100_000,
+    "spaced digits": "1 " * 50_000,
+    "dots": "a." * 50_000,
+    "at signs": "a@" * 50_000,
+    "a real letter, repeated": (POLITE_APPEAL + " You idiots!!! Release him. 07700 900123 ") * 600,
+}
+
+
+@pytest.mark.parametrize("name", LONG_TEXTS)
+def test_a_100000_character_text_is_checked_quickly(name):
+    text = LONG_TEXTS[name][:100_000]
+    assert len(text) == 100_000
+    started = time.perf_counter()
+    for lang, kind in (("en", "appeal"), ("fr", "solidarity"), ("es", "appeal")):
+        found = tone.check(text, kind=kind, lang=lang, ask=MEDICAL, religious_content=False,
+                           examples=[text[:300]])
+        assert isinstance(found, list)
+        assert all(0 <= f.start <= f.end <= len(text) for f in found)
+    assert time.perf_counter() - started < 20  # generous: it takes well under a second
+
+
+@pytest.mark.parametrize("text", [
+    "<script>alert('x')</script><b>Release him</b> <!-- --> &amp; &#x27;",
+    "# Title\n\n**Free him!** _now_ [link](http://example.com) `code` > quote\n- item",
+    "Привет! Свободу ему! 🙂 مرحبا بالعالم 你好，世界 שלום नमस्ते ሰላም ᏣᎳᎩ",
+    "e\u0301 libe\u0301rer Tomás, je vous prie de lui donner des soins. NFD text",
+    "zero\u200bwidth\u200d joiners \ufeff and \u202e right-to-left override",
+    "\x00\x07 control \x1b[31m characters \ud800 lone surrogate \U0010ffff",
+    "!!!???¡¡¡¿¿¿" * 50,
+    "@" * 500 + "." * 500 + "+" * 500,
+])
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_any_text_is_checked_without_crashing(text, lang):
+    for kind in tone.KINDS:
+        found = tone.check(text, kind=kind, lang=lang, ask=MEDICAL, religious_content=False,
+                           examples=[text, ""])
+        assert all(0 <= f.start <= f.end <= len(text) for f in found)
+
+
+def test_spans_point_at_the_offending_words_in_decomposed_unicode_text():
+    text = "Je vous demande de libe\u0301rer Toma\u0301s."  # é written as e + combining accent
+    found = [f for f in tone.check(text, kind="appeal", lang="fr", ask=MEDICAL)
+             if f.rule == "beyond_ask"]
+    assert [text[f.start:f.end] for f in found] == ["libe\u0301rer"]
+
+
+def test_every_span_is_within_the_text_and_not_empty_where_it_names_words():
+    for letter in report.load_corpus():
+        for f in report.run(letter):
+            assert 0 <= f.start <= f.end <= len(letter.text)
+            if f.rule not in ("no_request",):
+                assert letter.text[f.start:f.end].strip(), (letter.id, f)
+
+
+# --- the labelled corpus ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def corpus():
+    return report.load_corpus()
+
+
+def test_the_corpus_is_big_enough_and_labelled_with_known_rules(corpus):
+    polite = [x for x in corpus if not x.expect]
+    problem = [x for x in corpus if x.expect]
+    assert len(polite) >= 40 and len(problem) >= 40
+    assert {"en", "fr", "es"} <= set(CORPUS_LANGS)
+    for lang in CORPUS_LANGS:
+        assert sum(1 for x in polite if x.lang == lang) >= 15
+        assert sum(1 for x in problem if x.lang == lang) >= 15
+    known = {r.id for r in tone.load_rules("en").rules}
+    assert {rule for x in corpus for rule in x.expect + x.tips} <= known
+
+
+@pytest.mark.parametrize("lang", CORPUS_LANGS)
+def test_precision_and_recall_per_language_on_the_labelled_corpus(corpus, lang):
+    scores = report.evaluate([x for x in corpus if x.lang == lang])
+    assert scores.precision >= 0.9, f"{lang}: false alarms on {scores.false_alarms}"
+    assert scores.recall >= 0.8, f"{lang}: missed {scores.missed}"
+
+
+def test_every_copied_example_in_the_corpus_gets_its_tip(corpus):
+    scores = report.evaluate(corpus)
+    assert scores.tips_expected >= 3 and scores.tips_given == scores.tips_expected
+
+
+def test_the_report_prints_markdown_tables(corpus, capsys):
+    assert report.main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("| language | polite letters | problem letters |")
+    assert "| all |" in out and "| personal_data |" in out and "held-out" in out
