@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from w4r import letters, pdf, state, tally, ui
+from w4r import bilingual, letters, pdf, state, tally, tone, ui
 
 ui.entered_through_app()
 
@@ -19,19 +19,33 @@ if draft is None or case is None:
 
 counted = state.is_counted(draft.submission_id)
 problems = letters.problems(draft)
+letter = letters.compose(draft, case, lang=session.language)
+checked, found = ui.check_letter(letter, case, session, draft.kind)
+blocked = tone.blocking(found)
 st.markdown(f"Your **{ui.KIND_LABELS[draft.kind].lower()}** for **{ui.plain(case.name)}**.")
 
 st.subheader("1. Print it", anchor=False)
-if problems:
+if problems or blocked:
     for problem in problems:
         st.warning(problem, icon=":material/edit_note:")
+    ui.findings(checked, blocked)
+    if blocked:
+        st.markdown("**Your letter can't be printed yet.** Change the words above, then come "
+                    "back: it could put the person you write for at risk, or stop the letter "
+                    "from being read.")
     if st.button("Back to writing", icon=":material/edit:"):
         st.switch_page(ui.PAGES["write"])
 else:
+    ui.findings(checked, [f for f in found if f.severity == "warn"])
     st.radio("Paper", options=list(pdf.PAPERS), key=state.paper_key(), on_change=state.save_paper,
              format_func={"a4": "A4", "letter": "US Letter"}.get, horizontal=True)
+    with st.expander("Translate my letter", icon=":material/translate:",
+                     expanded=state.translation(letter) is not None):
+        ui.translation_panel(letter, case, draft.kind)
+    chosen = bilingual.to_print(letter, state.translation(letter), state.print_choice(),
+                                ui.translation_heading(state.translation(letter)))
     try:
-        printed = state.printed(letters.compose(draft, case), state.paper())
+        printed = state.printed(chosen, state.paper())
     except pdf.UnsupportedText as exc:
         st.warning(str(exc), icon=":material/translate:")
     else:
@@ -48,7 +62,7 @@ else:
 st.subheader("2. Count it", anchor=False)
 st.button("Count my letter" if not counted else "Counted", type="primary",
           icon=":material/check_circle:" if counted else ":material/add_circle:",
-          on_click=state.count_letter, disabled=counted or bool(problems))
+          on_click=state.count_letter, disabled=counted or bool(problems or blocked))
 if state.celebrate():
     st.balloons()
 if counted:

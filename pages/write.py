@@ -73,3 +73,8 @@ with preview:
         st.text(letters.as_text(letter))
     for problem in letters.problems(draft):
         st.warning(problem, icon=":material/edit_note:")
+    st.markdown("**Checking your letter**")
+    checked, found = ui.check_letter(letter, case, session, draft.kind)
+    ui.findings(checked, found)
+    if not found and checked:
+        st.caption("Nothing to point out: your letter looks kind, clear and safe.")

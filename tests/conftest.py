@@ -24,11 +24,13 @@ CASE_WITH_ASK = "yecenia-armenta"
 
 @pytest.fixture(autouse=True)
 def _w4r_isolated_env(tmp_path_factory, monkeypatch):
-    """Point W4R_DB at a throw-away file and clear W4R_CONTENT for every test."""
+    """Point W4R_DB at a throw-away file, clear W4R_CONTENT, use the fake translator."""
     env_dir = tmp_path_factory.mktemp("w4r-env")
     monkeypatch.setenv("W4R_DB", str(env_dir / "env-w4r.db"))
     monkeypatch.delenv("W4R_CONTENT", raising=False)
     monkeypatch.delenv("W4R_DEBUG", raising=False)
+    monkeypatch.setenv("W4R_TRANSLATOR", "fake")  # no test reaches the network by accident
+    monkeypatch.delenv("W4R_TRANSLATE_URL", raising=False)
     yield env_dir / "env-w4r.db"
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 from test_pages import (ROOT, app, button, field, no_error, preview, shown_field,  # noqa: F401
                         through_app, write_for)
-from w4r import db, prompts, sessions
+from w4r import db, prompts, sessions, tally
 from w4r.cases import load_cases
 
 CASE = "yecenia-armenta"
@@ -134,3 +137,71 @@ class TestSessionChoices:
         local = prompts.steps("solidarity", lang, case=case)
         assert local[0].title != prompts.steps("solidarity", case=case)[0].title
         assert progress(at).endswith(local[0].title)
+
+
+def to_print(at):
+    return no_error(button(at, "Next: print & count").click().run()) \
+        if any(b.label == "Next: print & count" for b in at.button) else \
+        no_error(at.switch_page("pages/print.py").run())
+
+
+def download(at):
+    found = [d for d in at.get("download_button")]
+    return found[0] if found else None
+
+
+class TestChecker:
+    def test_findings_show_live_beside_the_draft(self, app):
+        at = write_for(app, kind="appeal")
+        field(at, "message").input("You are a CRIMINAL!!!").run()
+        no_error(at)
+        assert any("insult" in e.value.lower() or "criminal" in e.value.lower()
+                   for e in at.error)
+        assert at.warning, "shouting is a warning"
+
+    def test_a_blocked_letter_cannot_be_printed_or_counted_until_fixed(self, app, tmp_path):
+        at = write_for(app, kind="solidarity")
+        field(at, "message").input("Stay strong! Call me on +44 7700 900123.").run()
+        at = to_print(at)
+        assert download(at) is None
+        assert button(at, "Count my letter").disabled
+        assert any("can't be printed yet" in m.value for m in at.markdown)
+        at = no_error(at.switch_page("pages/write.py").run())
+        field(at, "message").input("Stay strong! We are thinking of you.").run()
+        at = to_print(at)
+        assert download(at) is not None
+        no_error(button(at, "Count my letter").click().run())
+        database = db.connect(tmp_path / "pages.db")
+        assert tally.totals(database, sessions.default(database)).total == 1
+
+
+class TestTranslation:
+    def test_translate_show_both_and_print_both(self, app):
+        at = write_for(app, kind="solidarity")
+        field(at, "message").input("You are not alone.").run()
+        at = to_print(at)
+        [s for s in at.selectbox if s.label == "Translate into"][0].set_value("fr").run()
+        no_error(button(at, "Translate").click().run())
+        texts = [t.value for t in at.get("text")]
+        assert any("[fr] " in t for t in texts), texts  # the fake provider marks its output
+        assert any("Print it only if you trust it" in w.value for w in at.warning)
+        [r for r in at.radio if r.label == "What to print"][0].set_value("both").run()
+        no_error(at)
+        printed = at.session_state["w4r.printed"][1]
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(printed.data)).pages)
+        assert "You are not alone." in " ".join(text.split())
+        assert "[fr]" in text and "— Français —" in text
+
+    def test_a_failing_translation_keeps_the_letter_printable_and_countable(
+            self, app, monkeypatch, tmp_path):
+        monkeypatch.setenv("W4R_TRANSLATOR", "google")
+        monkeypatch.setenv("W4R_TRANSLATE_URL", "http://127.0.0.1:9/m")  # nothing listens
+        at = write_for(app, kind="solidarity")
+        field(at, "message").input("You are not alone.").run()
+        at = to_print(at)
+        no_error(button(at, "Translate").click().run())
+        assert any("kept as you wrote it" in w.value for w in at.warning)
+        assert download(at) is not None
+        no_error(button(at, "Count my letter").click().run())
+        database = db.connect(tmp_path / "pages.db")
+        assert tally.totals(database, sessions.default(database)).total == 1

@@ -10,7 +10,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from w4r import access, casepack, config, db, kept, letters, pdf, sessions, tally
+from w4r import (access, casepack, config, db, kept, letters, pdf, prompts, sessions, tally,
+                 tone)
 from w4r.cases import CaseSet, load_cases
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -64,6 +65,20 @@ def build_parser() -> Parser:
     make.add_argument("--name", default="", help="the writer's name (optional)")
     make.add_argument("-o", "--output", required=True, help="the PDF file to write")
     make.set_defaults(run=cmd_letter_pdf)
+
+    check_letter = letter_cmd.add_parser(
+        "check", help="check a letter's tone and safety; prints the findings (exit 0 whatever "
+                      "it finds, 1 for bad input)")
+    check_letter.add_argument("--case", required=True, help="case id (see: cases list)")
+    check_letter.add_argument("--kind", required=True, choices=tally.KINDS)
+    check_letter.add_argument("--text-file", required=True,
+                              help="the letter, a UTF-8 file or - for stdin")
+    check_letter.add_argument("--lang", default="en", help="language of the letter (rules: en, "
+                                                           "fr, es; others use English)")
+    check_letter.add_argument("--allow-personal-data", action="store_true",
+                              help="the session lets writers give their address, phone, e-mail")
+    check_letter.add_argument("--json", action="store_true", help="print JSON")
+    check_letter.set_defaults(run=cmd_letter_check)
 
     session = groups.add_parser("session", help="classes and events")
     session_cmd = session.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
@@ -226,6 +241,37 @@ def cmd_letter_pdf(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     print(f"wrote {args.output} ({printed.pages} page{'s' * (printed.pages > 1)})",
           file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_letter_check(args: argparse.Namespace) -> int:
+    """Print the tone checker's findings for a letter."""
+    case = _cases(args).get(args.case)
+    if case is None:
+        raise Failure(f"case: there is no case {args.case!r} (see: python -m w4r cases list)")
+    raw = _read(args.text_file)
+    try:
+        text = letters.clean(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise Failure(f"{args.text_file}: is not UTF-8 text (byte {exc.start})") from exc
+    examples = "\n\n".join(step.example for step in prompts.steps(args.kind, args.lang,
+                                                                   case=case))
+    try:
+        found = tone.check(text, kind=args.kind, lang=args.lang, ask=case.appeal.ask,
+                           religious_content=case.solidarity.religious_content,
+                           allow_personal_data=args.allow_personal_data, examples=(examples,))
+    except tone.RulesError as exc:
+        raise Failure("\n".join(exc.problems)) from exc
+    if args.json:
+        print(json.dumps([asdict(f) for f in found], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for f in found:
+        words = " ".join(text[f.start:f.end].split())
+        where = f" [{f.start}:{f.end}] “{words[:60]}{'…' if len(words) > 60 else ''}”" \
+            if f.end > f.start else ""
+        print(f"{f.severity:5} {f.rule}:{where}\n      {f.message}\n      try: {f.suggestion}")
+    if not found:
+        print("no findings")
     return EXIT_OK
 
 

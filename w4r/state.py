@@ -22,6 +22,8 @@ _WIDGET = "w4r.field."
 _ORGANIZER = "w4r.organizer"
 _STEP = "w4r.step"
 _ONE_LINE = ("greeting", "closing", "name")  # parts written on one line
+_TRANSLATION = "w4r.translation"
+_PRINT_CHOICE = "w4r.print_choice"
 _PENDING = "w4r.pending."
 
 
@@ -146,6 +148,34 @@ def set_text(name: str, text: str) -> None:
         st.session_state[_WIDGET + name] = text
 
 
+def translation(letter: letters.Letter) -> letters.Letter | None:
+    """The translation made of exactly this version of the letter, if any."""
+    kept_one = st.session_state.get(_TRANSLATION)
+    return kept_one[1] if kept_one and kept_one[0] == letter else None
+
+
+def keep_translation(letter: letters.Letter, translated: letters.Letter) -> None:
+    """Keep a translation for this version of the letter (a changed letter needs a new one)."""
+    st.session_state[_TRANSLATION] = (letter, translated)
+
+
+def print_choice_key() -> str:
+    """The widget key of "what to print" (original, translation or both), seeded once."""
+    st.session_state.setdefault(_WIDGET + "print", st.session_state.get(_PRINT_CHOICE,
+                                                                        "original"))
+    return _WIDGET + "print"
+
+
+def save_print_choice() -> None:
+    """Callback of "what to print"."""
+    st.session_state[_PRINT_CHOICE] = st.session_state[_WIDGET + "print"]
+
+
+def print_choice() -> str:
+    """What the writer chose to print: the original, the translation, or both."""
+    return st.session_state.get(_PRINT_CHOICE, "original")
+
+
 def paper() -> str:
     """The paper size chosen for printing (A4 unless changed)."""
     return st.session_state.get(_PAPER, "a4")
@@ -179,6 +209,9 @@ def new_letter() -> None:
     """Forget the counted draft so the next letter gets a new submission id."""
     st.session_state.pop(_DRAFT, None)
     st.session_state.pop(_STEP, None)
+    st.session_state.pop(_TRANSLATION, None)
+    st.session_state.pop(_PRINT_CHOICE, None)
+    st.session_state.pop(_WIDGET + "print", None)
     st.session_state.pop(_PRINTED, None)
     for name in (*letters.FIELDS, "kind"):
         st.session_state.pop(_WIDGET + name, None)
@@ -198,7 +231,7 @@ def count_letter(database_path: str | None = None) -> None:
         return
     database = db.connect(database_path)
     session = sessions.get(database, session_code()) or sessions.default(database)
-    new = kept.count(database, session, current)
+    new = kept.count(database, session, current, session.language)
     st.session_state.setdefault(_COUNTED, set()).add(current.submission_id)
     st.session_state[_CELEBRATE] = new
 

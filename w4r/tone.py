@@ -557,3 +557,14 @@ def _too_long(rule: Rule, text: str) -> tuple[list[tuple[int, int]], dict[str, A
     values = {"chars": f"{len(text):,}", "words": f"{words:,}",
               "max_chars": f"{rule.max_chars:,}", "max_words": f"{rule.max_words:,}"}
     return [(cut, len(text))], values
+
+
+def letter_words(greeting: str, paragraphs: Sequence[str], closing: str, name: str) -> str:
+    """A letter's own words as the checker reads them: not the date, not the addressee's address
+    (an official address must not look like the writer's personal data)."""
+    return "\n\n".join(part for part in (greeting, *paragraphs, closing, name) if part.strip())
+
+
+def blocking(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings that stop a letter from being printed until it is changed."""
+    return [f for f in findings if f.severity == "block"]

@@ -16,7 +16,8 @@ from babel import Locale, UnknownLocaleError
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from w4r import DISCLAIMER, casepack, config, db, kept, sessions, state, tally
+from w4r import (DISCLAIMER, bilingual, casepack, config, db, kept, letters, prompts, sessions,
+                 state, tally, tone, translate)
 from w4r.cases import CASE_SHEET, Case, CaseSet, load_cases, or_case_sheet
 
 PAGES = {
@@ -265,3 +266,70 @@ def big_numbers(name: str, totals: tally.Totals) -> None:
         unsafe_allow_html=True)
     if goal:
         st.progress(totals.progress, text=f"{round(100 * totals.progress)}% of our goal")
+
+
+_SEVERITY_BOX = {"block": (st.error, ":material/block:"), "warn": (st.warning, ":material/warning:"),
+                 "tip": (st.info, ":material/lightbulb:")}
+
+
+def findings(text: str, found: list[tone.Finding]) -> None:
+    """Show the checker's findings: what it noticed, the words concerned, and what to do."""
+    for finding in found:
+        box, icon = _SEVERITY_BOX[finding.severity]
+        words = " ".join(text[finding.start:finding.end].split())
+        quoted = f"  \n> “{plain(words[:120])}{'…' if len(words) > 120 else ''}”" \
+            if words and finding.end - finding.start < len(text) else ""
+        box(f"{plain(finding.message)}{quoted}  \n**Try:** {plain(finding.suggestion)}", icon=icon)
+
+
+def check_letter(letter: letters.Letter, case: Case, session: sessions.Session,
+                 kind: str) -> tuple[str, list[tone.Finding]]:
+    """Run the tone checker on a letter's own words, with the case's and session's rules."""
+    examples = "\n\n".join(step.example for step in
+                            prompts.steps(kind, session.language, session.simple, case=case))
+    text = tone.letter_words(letter.greeting, letter.paragraphs, letter.closing, letter.name)
+    return text, tone.check(text, kind=kind, lang=session.language, ask=case.appeal.ask,
+                            religious_content=case.solidarity.religious_content,
+                            allow_personal_data=session.personal_data, examples=(examples,))
+
+
+def translation_heading(translated: letters.Letter | None) -> str:
+    """The line printed above a translation: the language's own name ("— français —")."""
+    if translated is None:
+        return ""
+    return f"— {translate.language_name(translated.lang, translated.lang)} —"
+
+
+def translation_panel(letter: letters.Letter, case: Case, kind: str) -> None:
+    """Translate the letter on request; show both side by side and let the writer choose.
+
+    A failure (offline, slow, refused) is a message: the letter stays, printing goes on.
+    """
+    if not translate.enabled():
+        st.caption("Translation is switched off here. Your letter prints as you wrote it.")
+        return
+    codes = dict(translate.target_languages())
+    default = translate.case_language(case, kind) or "en"
+    target = st.selectbox("Translate into", list(codes), format_func=codes.get,
+                          index=list(codes).index(default) if default in codes else 0)
+    st.caption("This sends your letter's words (not your name) to Google Translate, and needs "
+               "the internet. It takes at most a few seconds.")
+    if st.button("Translate", icon=":material/translate:"):
+        with st.spinner("Translating…"):
+            try:
+                result = translate.translate(bilingual.words_to_translate(letter), target)
+            except translate.TranslationError as exc:
+                st.warning(exc.message, icon=":material/wifi_off:")
+            else:
+                state.keep_translation(letter, bilingual.translated(letter, result.text, target))
+    translated = state.translation(letter)
+    if translated is None:
+        return
+    mine, theirs = st.columns(2)
+    mine.markdown("**Your letter**")
+    mine.text(bilingual.words_to_translate(letter))
+    theirs.markdown(f"**{plain(translate.language_name(translated.lang))}**")
+    theirs.text(bilingual.words_to_translate(translated))
+    st.warning(translate.TRUST_NOTE, icon=":material/info:")
+    st.radio("What to print", bilingual.CHOICES, key=state.print_choice_key(),
+             on_change=state.save_print_choice, format_func=bilingual.CHOICE_LABELS.get)
