@@ -39,8 +39,8 @@ else:
     ui.findings(checked, [f for f in found if f.severity == "warn"])
     st.radio("Paper", options=list(pdf.PAPERS), key=state.paper_key(), on_change=state.save_paper,
              format_func={"a4": "A4", "letter": "US Letter"}.get, horizontal=True)
-    with st.expander("Translate my letter", icon=":material/translate:",
-                     expanded=state.translation(letter) is not None):
+    with st.container(border=True):
+        st.markdown("**Translate my letter** (optional)")
         ui.translation_panel(letter, case, draft.kind)
     chosen = bilingual.to_print(letter, state.translation(letter), state.print_choice(),
                                 ui.translation_heading(state.translation(letter)))
