@@ -39,8 +39,12 @@ for item in shown:
     title = (f"{names.get(item.case_id, item.case_id)} · {ui.KIND_LABELS[item.kind]} · "
              f"{item.status}{' · hidden' if item.hidden else ''}")
     with st.expander(title):
-        st.text(letters.as_text(letters.compose(item.draft(), case, item.day, item.lang))
-                if case else "\n\n".join(v for v in item.parts.values() if v))
+        if case is None:
+            st.text("\n\n".join(v for v in item.parts.values() if v))
+        else:
+            letter = letters.compose(item.draft(), case, item.day, item.lang)
+            st.text(letters.as_text(letter))
+            ui.findings(*ui.check_letter(letter, case, session, item.kind))
         st.caption(f"Counted {item.kept_at[:16].replace('T', ' ')} UTC")
         buttons = st.columns(4)
         for column, status in zip(buttons[:2], ("printed", "sent")):

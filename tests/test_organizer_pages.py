@@ -286,3 +286,11 @@ class TestProjector:
         at = on(at, "projector")
         page = " ".join(m.value for m in at.markdown)
         assert "&lt;b&gt;7B&lt;/b&gt;" in page and "<b>7B</b>" not in page
+
+
+def test_review_shows_the_checkers_findings(db_path):
+    at = signed_in(db_path)
+    sessions.update(db.connect(db_path), db.DEFAULT_SESSION, keep_text=True)
+    count_letter(db_path, message="Write back to me at ana@example.org")
+    at = on(at, "review")
+    assert any("ana@example.org" in e.value.replace("\\", "") for e in at.expander[0].error)
