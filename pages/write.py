@@ -35,8 +35,9 @@ with form:
     st.subheader(step.title + (" (optional)" if step.optional else ""), anchor=False)
     st.markdown(ui.plain(step.prompt))
     st.caption("Click a beginning to use it, then go on in your own words:")
-    for column, starter in zip(st.columns(len(step.starters)), step.starters):
-        column.button(f"{starter} …", key=f"starter-{step.id}-{starter}", width="stretch",
+    with st.container(horizontal=True):
+        for starter in step.starters:
+            st.button(f"{starter} …", key=f"starter-{step.id}-{starter}", width="content",
                       on_click=state.add_text, args=(step.field, starter))
     if step.id == "what_i_know":
         with st.expander("Facts from the case (click one to add it, exactly as written)"):

@@ -94,6 +94,43 @@ def full_page(page, name: str) -> Path:
     return path
 
 
+# What the writer types at each step of the composer (None: keep what the step offers).
+SOLIDARITY_STEPS = [
+    None,
+    "You are not alone. Today our class read your story, and we are thinking of you. "
+    "We hope you can be with your family soon.",
+    "We are a class of 13-year-olds in Lyon, France.",
+    None,
+    "Sam",
+]
+APPEAL_STEPS = [None, "FACT-STARTER", "FACT", None, None, "Sam, Lyon"]
+
+
+def walk_steps(page, kind: str, typed: list, url: str) -> None:
+    """Go through the composer's steps, typing or clicking, with a screenshot of each step."""
+    for number, text in enumerate(typed, start=1):
+        if text == "FACT-STARTER":
+            page.locator('[data-testid="stMain"] .stButton button').filter(has_text="…").first \
+                .click()
+            e2e.wait_for_app(page)
+        elif text == "FACT":
+            page.get_by_text("Facts from the case (click").click()
+            page.locator(".st-key-fact-0 button").click()
+            e2e.wait_for_app(page)
+            page.get_by_text("Facts from the case (click").click()
+        elif text:
+            field = page.locator('[data-testid="stMain"] textarea, '
+                                 '[data-testid="stMain"] input[type="text"]').first
+            field.fill(text)
+            field.press("Tab")
+            e2e.wait_for_app(page)
+        e2e.assert_no_traceback(page, f"{kind} step {number}", url)
+        full_page(page, f"composer/{kind}-{number}.png")
+        if number < len(typed):
+            page.get_by_role("button", name="Next:").first.click()
+            e2e.wait_for_app(page)
+
+
 def take(url: str, browser, workdir: Path) -> None:
     page = e2e.new_page(browser)
     page.goto(url)
@@ -104,14 +141,13 @@ def take(url: str, browser, workdir: Path) -> None:
     e2e.open_page(page, "Choose a case")
     full_page(page, "2-cases.png")
 
+    page.locator(".st-key-yecenia-armenta-appeal").get_by_role("button").click()
+    e2e.wait_for_app(page)
+    walk_steps(page, "appeal", APPEAL_STEPS, url)
+    e2e.open_page(page, "Choose a case")
     page.locator(".st-key-yecenia-armenta-solidarity").get_by_role("button").click()
     e2e.wait_for_app(page)
-    e2e.type_into(page, "1. Greeting", "Dear Yecenia,")
-    e2e.type_into(page, "3. Your message",
-                  "You are not alone. Today our class read your story, and we are thinking of you. "
-                  "We hope you can be with your family soon.")
-    e2e.type_into(page, "5. Your name (optional)", "Sam, Lyon")
-    e2e.assert_no_traceback(page, "Write", url)
+    walk_steps(page, "solidarity", SOLIDARITY_STEPS, url)
     full_page(page, "3-write.png")
 
     page.get_by_role("button", name="Next: print & count").click()
@@ -175,7 +211,7 @@ def main() -> int:
         return 1
     from playwright.sync_api import sync_playwright
 
-    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "composer").mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="w4r-shots-") as tmp:
         database = Path(tmp) / "w4r.db"
