@@ -32,7 +32,7 @@ st.progress((at + 1) / len(steps), text=f"Step {at + 1} of {len(steps)}: {step.t
 
 form, preview = st.columns([3, 2], gap="large")
 with form:
-    st.subheader(step.title + (" (optional)" if step.optional else ""), anchor=False)
+    st.subheader(step.title, anchor=False)
     st.markdown(ui.plain(step.prompt))
     st.caption("Click a beginning to use it, then go on in your own words:")
     with st.container(horizontal=True):

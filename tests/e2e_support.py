@@ -168,6 +168,17 @@ def open_page(page, title: str) -> None:
     wait_for_app(page)
 
 
+def go_to_step(page, title: str, limit: int = 8) -> None:
+    """On the Write page, press Next until the composer shows the step with this title."""
+    for _ in range(limit):
+        if page.get_by_text(f": {title}", exact=False).filter(
+                has_text="Step").count():
+            return
+        page.get_by_role("button", name="Next:").first.click()
+        wait_for_app(page)
+    raise AssertionError(f"no composer step {title!r}")
+
+
 def type_into(page, label: str, text: str) -> None:
     """Type into a text input or text area by its label, then leave it so the value commits."""
     field = page.get_by_label(label, exact=True)

@@ -84,8 +84,10 @@ def test_write_print_and_count_a_letter_once(page, app, tmp_path):
     e2e.assert_no_traceback(page, "Write", app)
 
     # Write: the message and a name; Tab leaves each field, which commits it.
-    e2e.type_into(page, "3. Your message", MESSAGE)
-    e2e.type_into(page, "5. Your name (optional)", NAME)
+    e2e.go_to_step(page, "A message of hope")
+    e2e.type_into(page, "A message of hope", MESSAGE)
+    e2e.go_to_step(page, "Your name (optional)")
+    e2e.type_into(page, "Your name (optional)", NAME)
     preview = page.locator('[data-testid="stText"]')  # the preview (a textarea has no text)
     expect(preview).to_contain_text(MESSAGE)
     expect(preview).to_contain_text(NAME)
