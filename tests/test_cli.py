@@ -255,13 +255,26 @@ def test_letter_pdf_of_100000_characters_exits_1_with_clear_lines(capsys, tmp_pa
     assert not output.exists()
 
 
-def test_letter_pdf_in_arabic_exits_1_naming_the_script(capsys, tmp_path):
+def test_letter_pdf_in_arabic_prints(capsys, tmp_path):
     source = tmp_path / "ar.txt"
     source.write_text("أطلقوا سراحها", encoding="utf-8")
     output = tmp_path / "letter.pdf"
+    code, _, _ = run_main(capsys, *letter_args(source, output))
+    assert code == 0
+    assert output.read_bytes().startswith(b"%PDF")
+
+
+def test_letter_pdf_in_a_script_no_font_covers_exits_1_naming_what_to_install(
+        capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("W4R_FONT_DIRS", "")  # no system fonts: only the shipped ones
+    monkeypatch.delenv("W4R_CJK_FONT", raising=False)
+    source = tmp_path / "km.txt"
+    source.write_text("សូមដោះលែងនាង", encoding="utf-8")
+    output = tmp_path / "letter.pdf"
     code, _, err = run_main(capsys, *letter_args(source, output))
     assert code == 1
-    assert "Arabic" in assert_one_clear_line(err)
+    line = assert_one_clear_line(err)
+    assert "Khmer" in line and "fonts-noto-core" in line
     assert not output.exists()
 
 

@@ -255,11 +255,21 @@ class TestPrintAndCount:
         assert any("no message yet" in w.value for w in at.warning)
         assert not at.get("download_button")
 
-    def test_a_script_the_font_lacks_is_explained_and_still_counts(self, app, tmp_path):
+    def test_arabic_prints(self, app):
         at = write_for(app, kind="solidarity")
         field(at, "message").input("أنت لست وحدك").run()
         at = no_error(at.switch_page("pages/print.py").run())
-        assert any("Arabic" in w.value for w in at.warning)
+        assert at.get("download_button"), "an Arabic letter gets its PDF"
+
+    def test_a_script_no_font_covers_is_explained_and_still_counts(self, app, tmp_path,
+                                                                   monkeypatch):
+        monkeypatch.setenv("W4R_FONT_DIRS", "")  # no system fonts: only the shipped ones
+        monkeypatch.delenv("W4R_CJK_FONT", raising=False)
+        at = write_for(app, kind="solidarity")
+        field(at, "message").input("សូមដោះលែងនាង").run()
+        at = no_error(at.switch_page("pages/print.py").run())
+        assert any("Khmer" in w.value for w in at.warning)
+        assert not at.get("download_button")
         button(at, "Count my letter").click().run()
         assert total(tmp_path) == 1
 

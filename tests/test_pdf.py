@@ -226,15 +226,23 @@ def test_keycap_emoji_are_dropped_like_other_emoji(case):
     assert printed.notes
 
 
-@pytest.mark.parametrize("sample, script", [
-    ("أطلقوا سراحها", "Arabic"),
-    ("请释放她", "Chinese"),
+@pytest.fixture
+def no_system_fonts(monkeypatch):
+    """Only the fonts shipped in content/fonts/: no system fonts, no CJK override."""
+    monkeypatch.setenv("W4R_FONT_DIRS", "")
+    monkeypatch.delenv("W4R_CJK_FONT", raising=False)
+
+
+@pytest.mark.parametrize("sample, script, package", [
+    ("请释放她", "Chinese", "fonts-noto-cjk"),
+    ("សូមដោះលែងនាង", "Khmer", "fonts-noto-core"),
 ])
-def test_scripts_without_a_font_raise_unsupported_text_naming_them(case, sample, script):
+def test_scripts_without_a_font_raise_unsupported_text_naming_them(case, no_system_fonts, sample,
+                                                                   script, package):
     with pytest.raises(pdf.UnsupportedText) as caught:
         pdf.build(make_letter(case, message=f"Hello {sample}"))
     message = str(caught.value)
-    assert script in message
+    assert script in message and package in message
     assert "\n" not in message
 
 
@@ -242,9 +250,16 @@ def test_unsupported_text_is_a_value_error():
     assert issubclass(pdf.UnsupportedText, ValueError)
 
 
-def test_unsupported_text_in_the_name_is_caught_too(case):
-    with pytest.raises(pdf.UnsupportedText, match="Hebrew"):
-        pdf.build(make_letter(case, name="שלום"))
+def test_unsupported_text_in_the_name_is_caught_too(case, no_system_fonts):
+    with pytest.raises(pdf.UnsupportedText, match="Khmer"):
+        pdf.build(make_letter(case, name="សុខា"))
+
+
+@pytest.mark.parametrize("name", ["שלום", "أحمد", "अनन्या", "Ζωή"])
+def test_a_name_in_another_script_prints(case, name):
+    printed = pdf.build(make_letter(case, name=name))
+    assert printed.notes == ()
+    assert printed.pages == 1
 
 
 def test_two_builds_are_independent(case):

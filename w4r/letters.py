@@ -17,6 +17,9 @@ MAX_FIELD = 3_000
 MAX_LETTER = 6_000
 FIELDS = ("greeting", "about", "message", "request", "closing", "name")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# "Re:" in the languages whose letter convention we are sure of; others print the name alone.
+SUBJECT_PREFIX = {"en": "Re: ", "fr": "Objet : ", "de": "Betreff: ", "es": "Asunto: ",
+                  "it": "Oggetto: ", "pt": "Assunto: ", "nl": "Betreft: "}
 
 
 @dataclass
@@ -46,6 +49,8 @@ class Letter:
     closing: str
     name: str
     lang: str = "en"
+    sender_town: str = ""
+    subject: str = ""
 
 
 def clean(text: str) -> str:
@@ -101,8 +106,15 @@ def long_date(day: date, lang: str) -> str:
         return format_date(day, format="long", locale="en_GB")
 
 
-def compose(draft: Draft, case: Case, day: date | None = None, lang: str = "en") -> Letter:
-    """Turn a draft into the letter that will be printed."""
+def subject_line(case: Case, lang: str = "en") -> str:
+    """The subject line of an appeal, naming the person at risk ('Re: Yecenia Armenta')."""
+    prefix = SUBJECT_PREFIX.get((lang or "en").replace("_", "-").split("-")[0].lower(), "")
+    return f"{prefix}{case.name}"
+
+
+def compose(draft: Draft, case: Case, day: date | None = None, lang: str = "en", *,
+            subject: str = "", sender_town: str = "") -> Letter:
+    """Turn a draft into the letter that will be printed (subject and sender town optional)."""
     addressee: tuple[str, ...] = ()
     if draft.kind == "appeal":
         appeal = case.appeal
@@ -113,14 +125,21 @@ def compose(draft: Draft, case: Case, day: date | None = None, lang: str = "en")
     return Letter(kind=draft.kind, date=long_date(day or date.today(), lang),
                   addressee=addressee, greeting=clean(draft.greeting).strip(),
                   paragraphs=paragraphs, closing=clean(draft.closing).strip(),
-                  name=clean(draft.name).strip(), lang=lang)
+                  name=clean(draft.name).strip(), lang=lang,
+                  sender_town=clean(sender_town).strip(), subject=clean(subject).strip())
+
+
+def sender(letter: Letter) -> tuple[str, ...]:
+    """The sender block (name and town), printed only when the writer gave a town."""
+    return tuple(filter(None, (letter.name, letter.sender_town))) if letter.sender_town else ()
 
 
 def as_text(letter: Letter) -> str:
     """The letter as plain text, in the order it is printed (for the preview and for tests)."""
-    blocks = [letter.date]
+    blocks = ["\n".join(sender(letter)), letter.date]
     if letter.addressee:
         blocks.append("\n".join(letter.addressee))
+    blocks.append(letter.subject)
     blocks += [letter.greeting, *letter.paragraphs, "\n".join(filter(None, (letter.closing,
                                                                             letter.name)))]
     return "\n\n".join(b for b in blocks if b)
