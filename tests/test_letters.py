@@ -226,3 +226,13 @@ def test_compose_dates_the_letter_in_its_language(case):
     draft = letters.start(case, "solidarity")
     draft.message = "Courage !"
     assert "novembre" in letters.compose(draft, case, day=DAY, lang="fr").date
+
+
+def test_a_solidarity_message_brings_hope_before_the_writer_speaks_of_themselves(case):
+    draft = letters.start(case, "solidarity")
+    draft.message, draft.about = "You are not alone.", "I am a student in Lyon."
+    assert letters.compose(draft, case).paragraphs == ("You are not alone.",
+                                                       "I am a student in Lyon.")
+    appeal = letters.restart(draft, case, "appeal")
+    assert letters.compose(appeal, case).paragraphs[:2] == ("I am a student in Lyon.",
+                                                            "You are not alone.")

@@ -120,7 +120,10 @@ def compose(draft: Draft, case: Case, day: date | None = None, lang: str = "en",
         appeal = case.appeal
         addressee = tuple(line for line in (appeal.addressee_name, appeal.addressee_title,
                                              *appeal.address) if line)
-    parts = [draft.about, draft.message] + ([draft.request] if draft.kind == "appeal" else [])
+    # an appeal says who writes, what they know, then asks; a solidarity message brings hope
+    # first and says a little about the writer after it (the composer's order)
+    parts = ([draft.about, draft.message, draft.request] if draft.kind == "appeal"
+             else [draft.message, draft.about])
     paragraphs = tuple(p for p in (clean(part).strip() for part in parts) if p)
     return Letter(kind=draft.kind, date=long_date(day or date.today(), lang),
                   addressee=addressee, greeting=clean(draft.greeting).strip(),
