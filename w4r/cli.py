@@ -10,8 +10,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from w4r import (access, casepack, config, db, kept, letters, pdf, prompts, sessions, tally,
-                 tone)
+from w4r import (access, casepack, config, db, kept, letters, pdf, printer, prompts, sessions,
+                 tally, tone)
 from w4r.cases import CaseSet, load_cases
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -63,6 +63,10 @@ def build_parser() -> Parser:
                       "(default: en)")
     make.add_argument("--paper", default="a4", choices=list(pdf.PAPERS))
     make.add_argument("--name", default="", help="the writer's name (optional)")
+    make.add_argument("--town", default="", help="the writer's town, printed with the name in "
+                                                 "a sender block (optional)")
+    make.add_argument("--layout", default="letter", choices=pdf.LAYOUTS,
+                      help="solidarity messages: a letter, a folded card or a postcard")
     make.add_argument("-o", "--output", required=True, help="the PDF file to write")
     make.set_defaults(run=cmd_letter_pdf)
 
@@ -95,6 +99,20 @@ def build_parser() -> Parser:
     slist = session_cmd.add_parser("list", help="list the sessions")
     slist.add_argument("--json", action="store_true", help="print JSON")
     slist.set_defaults(run=cmd_session_list)
+
+    printing = groups.add_parser("print", help="print the kept letters of a session")
+    print_cmd = printing.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+    batch = print_cmd.add_parser("batch", help="one PDF of a session's kept letters, grouped by "
+                                               "case, each case opened by a cover sheet")
+    batch.add_argument("--session", required=True, help="session code")
+    batch.add_argument("--case", help="only this case's letters")
+    batch.add_argument("--paper", default="a4", choices=list(pdf.PAPERS))
+    batch.add_argument("--cards", default="letter", choices=pdf.LAYOUTS,
+                       help="how solidarity messages print: letter, card or postcard")
+    batch.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    batch.add_argument("--labels", help="also write address labels for the appeals to this PDF")
+    batch.add_argument("--printer", help="also send the batch to this CUPS printer (lp -d)")
+    batch.set_defaults(run=cmd_print_batch)
 
     count = groups.add_parser("tally", help="count, show, export and import the tally")
     count_cmd = count.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
@@ -233,14 +251,56 @@ def cmd_letter_pdf(args: argparse.Namespace) -> int:
     if problems := letters.problems(draft):
         raise Failure("\n".join(f"letter: {p}" for p in problems))
     try:
-        printed = pdf.build(letters.compose(draft, case, lang=args.lang), args.paper)
-    except pdf.UnsupportedText as exc:
+        printed = pdf.build(letters.for_print(draft, case, lang=args.lang, sender_town=args.town),
+                            args.paper, args.layout)
+    except ValueError as exc:  # UnsupportedText, or a card for an appeal
         raise Failure(f"letter: {exc}") from exc
     _write(args.output, printed.data)
     for note in printed.notes:
         print(f"note: {note}", file=sys.stderr)
     print(f"wrote {args.output} ({printed.pages} page{'s' * (printed.pages > 1)})",
           file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_print_batch(args: argparse.Namespace) -> int:
+    """Write one PDF of a session's kept letters; optionally labels, and send it to a printer."""
+    database = db.connect(args.db)
+    session = _session(database, args.session)
+    items, missing = kept.batch(database, session.code, _cases(args), args.case)
+    for case_id in missing:
+        print(f"note: left out the letters for {case_id}: that case is no longer loaded",
+              file=sys.stderr)
+    if not items:
+        raise Failure(f"print: {session.code} has no kept letters"
+                      + (f" for {args.case}" if args.case else "")
+                      + ("" if session.keep_text else " (the session does not keep letter text: "
+                         "turn it on in Session settings)"))
+    try:
+        printed = pdf.build_batch(items, args.paper, args.cards)
+    except ValueError as exc:
+        raise Failure(f"print: {exc}") from exc
+    _write(args.output, printed.data)
+    for note in printed.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"wrote {args.output} ({len(items)} letters, {printed.pages} pages)", file=sys.stderr)
+    if args.labels:
+        try:
+            labels = pdf.build_labels(items, args.paper)
+        except ValueError as exc:
+            raise Failure(f"labels: {exc}") from exc
+        _write(args.labels, labels.data)
+        for note in labels.notes:
+            print(f"note: {note}", file=sys.stderr)
+        print(f"wrote {args.labels} ({labels.pages} page{'s' * (labels.pages > 1)} of labels)",
+              file=sys.stderr)
+    if args.printer:
+        try:
+            result = printer.print_pdf(printed.data, args.printer,
+                                       title=f"Write for Rights: {session.name}")
+        except printer.PrintError as exc:
+            raise Failure(f"print: {exc}") from exc
+        print(result.message, file=sys.stderr)
     return EXIT_OK
 
 

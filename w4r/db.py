@@ -87,7 +87,12 @@ def _v2(db: Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
+def _v3(db: Database) -> None:
+    """The CUPS printer a session (a kiosk) prints to, if any."""
+    db.execute("ALTER TABLE sessions ADD COLUMN printer TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

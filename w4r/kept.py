@@ -6,7 +6,8 @@ import json
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 
-from w4r import letters, tally
+from w4r import letters, pdf, tally
+from w4r.cases import CaseSet
 from w4r.db import Database, now_iso, transaction
 from w4r.sessions import Session
 
@@ -153,3 +154,18 @@ def import_letters(db: Database, items: list[dict], session_code: str) -> int:
                 status=status, hidden=item.get("hidden") is True,
                 kept_at=str(item.get("kept_at") or now_iso())))
     return added
+
+
+def batch(db: Database, session_code: str, found: CaseSet,
+          case_id: str | None = None) -> tuple[list[pdf.BatchItem], list[str]]:
+    """The session's kept letters (not hidden) ready to print as a batch, and the ids of cases
+    that are no longer loaded (their letters can't be laid out)."""
+    items, missing = [], []
+    for item in listing(db, session_code, case_id=case_id):
+        case = found.get(item.case_id)
+        if case is None:
+            missing.append(item.case_id)
+            continue
+        items.append(pdf.BatchItem(case, letters.for_print(item.draft(), case, item.day,
+                                                           item.lang)))
+    return items, sorted(set(missing))

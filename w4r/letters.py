@@ -132,6 +132,13 @@ def compose(draft: Draft, case: Case, day: date | None = None, lang: str = "en",
                   sender_town=clean(sender_town).strip(), subject=clean(subject).strip())
 
 
+def for_print(draft: Draft, case: Case, day: date | None = None, lang: str = "en",
+              sender_town: str = "") -> Letter:
+    """The letter as it is printed: an appeal carries a subject line naming the person."""
+    subject = subject_line(case, lang) if draft.kind == "appeal" else ""
+    return compose(draft, case, day, lang, subject=subject, sender_town=sender_town)
+
+
 def sender(letter: Letter) -> tuple[str, ...]:
     """The sender block (name and town), printed only when the writer gave a town."""
     return tuple(filter(None, (letter.name, letter.sender_town))) if letter.sender_town else ()

@@ -18,6 +18,7 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9]{3,12}$")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read off a projector
 MAX_GOAL = 10_000_000
 MAX_NAME = 200
+PRINTER_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,127}$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 
 
@@ -41,6 +42,7 @@ class Session:
     grouping: str = ""
     leaderboard: bool = False
     show_names: bool = False
+    printer: str = ""
 
     def offers(self, case_id: str) -> bool:
         """True when writers of this session may write for this case (no choice: all cases)."""
@@ -112,6 +114,8 @@ def problems(session: Session) -> list[str]:
         found.append("the age band is either empty or 10-15")
     if not LANGUAGE_PATTERN.match(session.language or ""):
         found.append("the language is a code such as en, fr, es or pl")
+    if session.printer and not PRINTER_PATTERN.match(session.printer):
+        found.append("a printer name has letters, digits, - and _ only (as CUPS names it)")
     if any(not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", c) for c in session.cases):
         found.append("the cases offered must be case ids")
     return found
