@@ -19,7 +19,8 @@ if draft is None or case is None:
 
 counted = state.is_counted(draft.submission_id)
 problems = letters.problems(draft)
-letter = letters.compose(draft, case, lang=session.language)
+town = state.option("town", "") if draft.kind == "appeal" else ""
+letter = letters.for_print(draft, case, lang=session.language, sender_town=town)
 checked, found = ui.check_letter(letter, case, session, draft.kind)
 blocked = tone.blocking(found)
 st.markdown(f"Your **{ui.KIND_LABELS[draft.kind].lower()}** for **{ui.plain(case.name)}**.")
@@ -37,15 +38,26 @@ if problems or blocked:
         st.switch_page(ui.PAGES["write"])
 else:
     ui.findings(checked, [f for f in found if f.severity == "warn"])
-    st.radio("Paper", options=list(pdf.PAPERS), key=state.paper_key(), on_change=state.save_paper,
-             format_func={"a4": "A4", "letter": "US Letter"}.get, horizontal=True)
+    paper_col, layout_col = st.columns(2)
+    paper_col.radio("Paper", options=list(pdf.PAPERS), key=state.paper_key(),
+                    on_change=state.save_paper, horizontal=True,
+                    format_func={"a4": "A4", "letter": "US Letter"}.get)
+    if draft.kind == "solidarity":
+        layout_col.radio("Print it as", pdf.LAYOUTS, key=state.option_key("layout", "letter"),
+                         on_change=state.save_option, args=("layout",), horizontal=True,
+                         format_func=ui.LAYOUT_LABELS.get)
+    else:
+        layout_col.text_input("Your town (optional: printed with your name at the top)",
+                              key=state.option_key("town", ""), max_chars=80,
+                              on_change=state.save_option, args=("town",))
     with st.container(border=True):
         st.markdown("**Translate my letter** (optional)")
         ui.translation_panel(letter, case, draft.kind)
     chosen = bilingual.to_print(letter, state.translation(letter), state.print_choice(),
                                 ui.translation_heading(state.translation(letter)))
     try:
-        printed = state.printed(chosen, state.paper())
+        layout = state.option("layout", "letter") if draft.kind == "solidarity" else "letter"
+        printed = state.printed(chosen, state.paper(), layout)
     except pdf.UnsupportedText as exc:
         st.warning(str(exc), icon=":material/translate:")
     else:
@@ -56,6 +68,10 @@ else:
                            mime="application/pdf", icon=":material/download:",
                            on_click="ignore", type="primary")
         st.caption("Open the PDF and print it. Sign it by hand if you like.")
+        if session.printer:
+            ui.send_to_printer(printed.data, session.printer, f"{case.name}: {draft.kind}")
+        with st.expander("Preview the PDF"):
+            st.pdf(printed.data, height=620)
         if draft.kind == "appeal" and not case.appeal.address:
             st.caption("The address is on this year's case sheet: copy it onto the envelope.")
 

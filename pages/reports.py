@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from w4r import kept, sessions, state, tally, ui
+from w4r import kept, pdf, reports, sessions, state, tally, ui
 
 ui.entered_through_app()
 
@@ -77,6 +77,15 @@ st.dataframe([{"Year": year, **{label: totals_.get(year, 0) for label, totals_ i
              hide_index=True)
 
 st.subheader("Export and report", anchor=False)
+report_col, paper_col = st.columns([2, 1], vertical_alignment="bottom")
+report_paper = paper_col.radio("Paper", list(pdf.PAPERS), horizontal=True, key="report-paper",
+                               format_func={"a4": "A4", "letter": "US Letter"}.get)
+report = reports.summary(database, session, names)
+report_col.download_button("Printable report or certificate (PDF)", on_click="ignore",
+                           data=lambda: pdf.build_report(report, report_paper).data,
+                           file_name=f"w4r-report-{session.code}.pdf", mime="application/pdf",
+                           icon=":material/workspace_premium:", type="primary")
+st.caption(f"It says: “{ui.plain(report.headline)}”, with each case's letters.")
 csv_col, json_col = st.columns(2)
 csv_col.download_button("Tally as CSV (Excel, LibreOffice)", on_click="ignore",
                         data=tally.export_tally(database, session, "csv").encode("utf-8-sig"),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from w4r import kept, letters, state, ui
+from w4r import kept, letters, pdf, state, ui
 
 ui.entered_through_app()
 
@@ -58,6 +58,38 @@ for item in shown:
         buttons[3].button("Delete text", key=f"delete-{item.submission_id}",
                           on_click=ui.delete_letter, args=(session.code, item.submission_id),
                           help="The letter stays counted.")
+
+st.subheader("Print the letters as a batch", anchor=False)
+items, missing = kept.batch(database, session.code, found, case_filter)
+if missing:
+    st.warning(f"Letters for {', '.join(missing)} can't be printed: that case is no longer "
+               "loaded.", icon=":material/warning:")
+if items:
+    st.markdown(f"One PDF with the **{len(items)}** kept letter(s) shown above (hidden ones left "
+                "out), grouped by case, each case opened by a cover sheet saying where to send "
+                "them: print it, then put each case's letters into envelopes.")
+    paper_col, cards_col = st.columns(2)
+    paper = paper_col.radio("Paper", list(pdf.PAPERS), horizontal=True, key="batch-paper",
+                            format_func={"a4": "A4", "letter": "US Letter"}.get)
+    cards = cards_col.radio("Solidarity messages as", pdf.LAYOUTS, horizontal=True,
+                            key="batch-cards", format_func=ui.LAYOUT_LABELS.get)
+    batch_col, labels_col = st.columns(2)
+    batch_col.download_button("Download the batch (PDF)", type="primary", on_click="ignore",
+                              data=lambda: pdf.build_batch(items, paper, cards).data,
+                              file_name=f"w4r-letters-{session.code}.pdf",
+                              mime="application/pdf", icon=":material/download:")
+    if any(item.letter.addressee for item in items):
+        labels_col.download_button("Address labels (PDF)", on_click="ignore",
+                                   data=lambda: pdf.build_labels(items, paper).data,
+                                   file_name=f"w4r-labels-{session.code}.pdf",
+                                   mime="application/pdf", icon=":material/label:")
+    else:
+        labels_col.caption("No address labels: the cases give no addresses (copy them from "
+                           "this year's case sheets).")
+    if session.printer:
+        ui.send_batch_to_printer(items, paper, cards, session.printer, session.name)
+else:
+    st.caption("No kept letters to print.")
 
 st.subheader("Delete every letter text of this session", anchor=False)
 st.markdown("When the letters are printed and sent, delete their text. The counts stay in the "

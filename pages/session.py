@@ -61,6 +61,11 @@ with st.form("settings"):
                              placeholder="e.g. Lycée Victor Hugo 2026")
     leaderboard = st.toggle("Appear on the leaderboard of this school or event",
                             value=session.leaderboard)
+    printer_name = st.text_input(
+        "Printer for this session (optional: its CUPS name, as `lpstat -p` shows it)",
+        value=session.printer, max_chars=127,
+        help="With a printer, Print & count offers “Print on …”, straight to the printer "
+             "connected to the computer that runs w4r. See docs/PRINTING.md.")
     saved = st.form_submit_button("Save settings", type="primary")
 if saved:
     try:
@@ -68,7 +73,8 @@ if saved:
                         organizer=organizer, starts_on=ui.iso(starts), ends_on=ui.iso(ends),
                         kinds=tuple(kinds), age_band=age, language=language,
                         keep_text=keep_text, personal_data=personal, show_names=show_names,
-                        grouping=grouping, leaderboard=leaderboard)
+                        grouping=grouping, leaderboard=leaderboard,
+                        printer=printer_name.strip())
     except ValueError as exc:
         st.error(f"Not saved: {exc}.")
     else:

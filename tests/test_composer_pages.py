@@ -205,3 +205,56 @@ class TestTranslation:
         no_error(button(at, "Count my letter").click().run())
         database = db.connect(tmp_path / "pages.db")
         assert tally.totals(database, sessions.default(database)).total == 1
+
+
+class TestPrintOptions:
+    def test_a_solidarity_message_as_a_card(self, app):
+        at = write_for(app, kind="solidarity")
+        field(at, "message").input("You are not alone.").run()
+        at = to_print(at)
+        [r for r in at.radio if r.label == "Print it as"][0].set_value("card").run()
+        no_error(at)
+        page = PdfReader(io.BytesIO(at.session_state["w4r.printed"][1].data)).pages[0]
+        assert float(page.mediabox.width) > float(page.mediabox.height)
+
+    def test_an_appeal_with_a_sender_town_and_a_subject(self, app):
+        at = write_for(app, kind="appeal")
+        at = to_print(at)
+        [t for t in at.text_input if t.label.startswith("Your town")][0].input("Kraków").run()
+        no_error(at)
+        data = at.session_state["w4r.printed"][1].data
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+                        .split())
+        assert "Kraków" in text and "Re: Yecenia Armenta" in text
+
+    def test_the_session_printer_prints_once_unless_asked_again(self, app, tmp_path,
+                                                                 monkeypatch):
+        import os
+        import stat
+        bin_dir = tmp_path / "bin"
+        bin_dir.mkdir()
+        lp = bin_dir / "lp"
+        lp.write_text(f"#!/bin/sh\ncat > /dev/null\necho job >> {tmp_path}/jobs\n"
+                      "echo 'request id is hall-1 (1 file(s))'\n")
+        lp.chmod(lp.stat().st_mode | stat.S_IEXEC)
+        monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+        sessions.update(db.connect(tmp_path / "pages.db"), db.DEFAULT_SESSION, printer="hall")
+        at = write_for(app, kind="solidarity")
+        field(at, "message").input("You are not alone.").run()
+        at = to_print(at)
+        no_error(button(at, "Print on hall").click().run())
+        assert any("Sent to hall" in s.value for s in at.success)
+        assert (tmp_path / "jobs").read_text().count("job") == 1
+        assert button(at, "Print again on hall")
+
+    def test_a_missing_printer_is_a_message_and_the_pdf_stays(self, app, tmp_path, monkeypatch):
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        monkeypatch.setenv("PATH", str(empty))
+        sessions.update(db.connect(tmp_path / "pages.db"), db.DEFAULT_SESSION, printer="hall")
+        at = write_for(app, kind="solidarity")
+        field(at, "message").input("You are not alone.").run()
+        at = to_print(at)
+        no_error(button(at, "Print on hall").click().run())
+        assert any("Not printed" in e.value for e in at.error)
+        assert download(at) is not None

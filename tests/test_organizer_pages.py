@@ -294,3 +294,42 @@ def test_review_shows_the_checkers_findings(db_path):
     count_letter(db_path, message="Write back to me at ana@example.org")
     at = on(at, "review")
     assert any("ana@example.org" in e.value.replace("\\", "") for e in at.expander[0].error)
+
+
+class TestBatchAndReport:
+    def test_review_offers_the_batch_of_kept_letters(self, db_path):
+        at = signed_in(db_path)
+        sessions.update(db.connect(db_path), db.DEFAULT_SESSION, keep_text=True)
+        count_letter(db_path, message="Stay strong.")
+        count_letter(db_path, message="We think of you.")
+        at = on(at, "review")
+        labels = [d.label for d in at.get("download_button")]
+        assert "Download the batch (PDF)" in labels
+        assert any("**2** kept letter(s)" in m.value for m in at.markdown)
+
+    def test_the_batch_goes_to_the_session_printer(self, db_path, tmp_path, monkeypatch):
+        import os
+        import stat
+        bin_dir = tmp_path / "bin"
+        bin_dir.mkdir()
+        lp = bin_dir / "lp"
+        lp.write_text(f"#!/bin/sh\ncat > {tmp_path}/sent.pdf\n"
+                      "echo 'request id is hall-9 (1 file(s))'\n")
+        lp.chmod(lp.stat().st_mode | stat.S_IEXEC)
+        monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+        at = signed_in(db_path)
+        sessions.update(db.connect(db_path), db.DEFAULT_SESSION, keep_text=True, printer="hall")
+        count_letter(db_path, message="Stay strong.")
+        at = on(at, "review")
+        no_error(button(at, "Print the batch on hall").click().run())
+        assert any("Sent to hall" in s.value for s in at.success)
+        assert (tmp_path / "sent.pdf").read_bytes().startswith(b"%PDF")
+
+    def test_reports_offer_the_certificate(self, db_path):
+        at = signed_in(db_path)
+        count_letter(db_path)
+        at = on(at, "reports")
+        labels = [d.label for d in at.get("download_button")]
+        assert "Printable report or certificate (PDF)" in labels
+        assert any("Our class wrote 1 letter for 1 case" in c.value.replace("\\", "")
+                   for c in at.caption)

@@ -286,7 +286,7 @@ class TestPrintAndCount:
         button(at, "Count my letter").click().run()
         assert len(built) == 1, "reruns and counting reuse the built PDF"
         at.radio[0].set_value("letter").run()
-        assert [paper for _, paper in built] == ["a4", "letter"]
+        assert [paper for _, paper, _layout in built] == ["a4", "letter"]
 
     def test_letter_paper_choice_is_kept(self, app):
         at = write_for(app)

@@ -76,6 +76,16 @@ LABEL_SHEETS = {
 
 
 @dataclass(frozen=True)
+class Report:
+    """A one-page report or certificate: what a class or event wrote, case by case."""
+
+    title: str
+    headline: str
+    rows: tuple[tuple[str, str], ...]
+    footer: str
+
+
+@dataclass(frozen=True)
 class Block:
     """A piece of text to lay out: size relative to the body, weight, side and the gap after."""
 
@@ -536,3 +546,32 @@ def build_labels(items: Sequence[BatchItem], paper: str = "a4") -> Printed:
         document.label(lines, plan, sheet.left + column * sheet.pitch_x,
                        sheet.top + row * sheet.pitch_y, sheet)
     return document.printed(notes)
+
+
+def build_report(report: Report, paper: str = "a4") -> Printed:
+    """Lay out a report or certificate on one framed page (more only for very many cases)."""
+    check_options(paper)
+    plan = fonts.plan((report.title, report.headline, report.footer,
+                       *(text for row in report.rows for text in row)))
+    document = Document(report.title)
+    document.use(plan, fonts.is_rtl(report.headline))
+    document.new_page(PAPERS[paper], MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    pdf = document.pdf
+    pdf.set_draw_color(90)
+    pdf.set_line_width(0.8)
+    pdf.rect(12, 12, pdf.w - 24, pdf.h - 24)
+    pdf.set_y(MARGIN_MM + 10)
+    for block in (Block(report.title, scale=1.2, side="center", gap=2),
+                  Block(report.headline, scale=2.0, bold=True, side="center", gap=2)):
+        document.put(replace(block, text=plan.clean(block.text)), FONT_SIZE)
+    height = line_mm(FONT_SIZE) * 1.3
+    for label, value in report.rows:
+        label, value = plan.clean(label), plan.clean(value)
+        document.style(label, FONT_SIZE)
+        start, end = document.align("start"), document.align("end")
+        pdf.cell(pdf.epw * 0.7, height, document.lines(label, pdf.epw * 0.7)[0], align=start)
+        document.style(value, FONT_SIZE, bold=True)
+        pdf.cell(pdf.epw * 0.3, height, value, align=end, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(pdf.h - MARGIN_MM - 3 * line_mm(FONT_SIZE))
+    document.put(Block(plan.clean(report.footer), scale=0.8, side="center", gap=0), FONT_SIZE)
+    return document.printed(plan.notes)

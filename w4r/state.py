@@ -23,6 +23,9 @@ _ORGANIZER = "w4r.organizer"
 _STEP = "w4r.step"
 _ONE_LINE = ("greeting", "closing", "name")  # parts written on one line
 _TRANSLATION = "w4r.translation"
+_OPTION = "w4r.option."
+_SENT = "w4r.sent"
+_OUTCOME = "w4r.print_outcome"
 _PRINT_CHOICE = "w4r.print_choice"
 _PENDING = "w4r.pending."
 
@@ -192,17 +195,51 @@ def save_paper() -> None:
     st.session_state[_PAPER] = st.session_state[_WIDGET + "paper"]
 
 
-def printed(letter: letters.Letter, paper_size: str) -> pdf.Printed:
+def printed(letter: letters.Letter, paper_size: str, layout: str = "letter") -> pdf.Printed:
     """The letter's PDF, built once per version of the letter (reruns reuse it).
 
     Kept in this visitor's session only, never in a cache shared between visitors.
     """
-    key = (letter, paper_size)
+    key = (letter, paper_size, layout)
     cached = st.session_state.get(_PRINTED)
     if cached is None or cached[0] != key:
-        cached = (key, pdf.build(letter, paper_size))
+        cached = (key, pdf.build(letter, paper_size, layout))
         st.session_state[_PRINTED] = cached
     return cached[1]
+
+
+def option_key(name: str, default: str) -> str:
+    """The widget key of a print option (layout, town…), seeded from its remembered value."""
+    st.session_state.setdefault(_WIDGET + name, st.session_state.get(_OPTION + name, default))
+    return _WIDGET + name
+
+
+def save_option(name: str) -> None:
+    """Callback of a print option: remember it beyond the page (widget values vanish)."""
+    st.session_state[_OPTION + name] = st.session_state[_WIDGET + name]
+
+
+def option(name: str, default: str) -> str:
+    """A remembered print option (the default until the writer chose)."""
+    return st.session_state.get(_OPTION + name, default)
+
+
+def print_outcome(outcome: tuple[bool, str] | None = None) -> tuple[bool, str] | None:
+    """Leave what the printer said for the next draw (with outcome), or take it (without)."""
+    if outcome is not None:
+        st.session_state[_OUTCOME] = outcome
+        return None
+    return st.session_state.pop(_OUTCOME, None)
+
+
+def sent_to_printer(data: bytes) -> bool:
+    """True when exactly this PDF was already sent to the printer from this browser."""
+    return st.session_state.get(_SENT) == hash(data)
+
+
+def mark_sent(data: bytes) -> None:
+    """Remember that this PDF went to the printer (a second click asks before printing again)."""
+    st.session_state[_SENT] = hash(data)
 
 
 def new_letter() -> None:

@@ -16,8 +16,8 @@ from babel import Locale, UnknownLocaleError
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from w4r import (DISCLAIMER, bilingual, casepack, config, db, kept, letters, prompts, sessions,
-                 state, tally, tone, translate)
+from w4r import (DISCLAIMER, bilingual, casepack, config, db, kept, letters, pdf, printer,
+                 prompts, sessions, state, tally, tone, translate)
 from w4r.cases import CASE_SHEET, Case, CaseSet, load_cases, or_case_sheet
 
 PAGES = {
@@ -34,6 +34,7 @@ PAGES = {
     "projector": "pages/projector.py",
 }
 PROJECTOR_REFRESH_S = 3
+LAYOUT_LABELS = {"letter": "A letter", "card": "A folded card", "postcard": "A postcard"}
 STUDENT_PAGES = ("home", "cases", "write", "print", "tally")
 ORGANIZER_PAGES = ("session", "case_file", "review", "reports", "projector")
 ACTION_LABELS = {"letter": "Letters", "card": "Cards", "email": "E-mails",
@@ -333,3 +334,40 @@ def translation_panel(letter: letters.Letter, case: Case, kind: str) -> None:
     st.warning(translate.TRUST_NOTE, icon=":material/info:")
     st.radio("What to print", bilingual.CHOICES, key=state.print_choice_key(),
              on_change=state.save_print_choice, format_func=bilingual.CHOICE_LABELS.get)
+
+
+def send_to_printer(data: bytes, name: str, title: str) -> None:
+    """A button that prints the PDF on the session's printer (lp), once unless asked again."""
+    again = state.sent_to_printer(data)
+    st.button(f"Print again on {name}" if again else f"Print on {name}", icon=":material/print:",
+              type="secondary" if again else "primary", on_click=_print_now,
+              args=(data, name, title))
+    if outcome := state.print_outcome():
+        ok, message = outcome
+        (st.success if ok else st.error)(message, icon=":material/print:" if ok
+                                         else ":material/print_disabled:")
+
+
+def _print_now(data: bytes, name: str, title: str) -> None:
+    """Callback of the print button: send the PDF to lp and keep what happened for the page."""
+    try:
+        result = printer.print_pdf(data, name, title=f"Write for Rights: {title}")
+    except printer.PrintError as exc:
+        state.print_outcome((False, f"Not printed: {exc}. Download the PDF and print it "
+                                    "instead."))
+    else:
+        state.mark_sent(data)
+        state.print_outcome((True, f"Sent to {name}. {result.message}"))
+
+
+def send_batch_to_printer(items: list[pdf.BatchItem], paper: str, cards: str, name: str,
+                          title: str) -> None:
+    """A button that builds the batch and sends it to the session's printer."""
+    if st.button(f"Print the batch on {name}", icon=":material/print:"):
+        with st.spinner("Laying out the letters…"):
+            data = pdf.build_batch(items, paper, cards).data
+        _print_now(data, name, f"{title}: letters")
+    if outcome := state.print_outcome():
+        ok, message = outcome
+        (st.success if ok else st.error)(message, icon=":material/print:" if ok
+                                         else ":material/print_disabled:")
