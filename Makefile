@@ -22,6 +22,8 @@ screenshots: $(VENV)/installed  ## retake docs/screenshots/ in headless Chromium
 
 bench: $(VENV)/installed  ## print start-up, PDF and tally figures (see docs/BENCHMARKS.md)
 	$(PY) bench/foundation.py
+	$(PY) bench/pdf.py
+	$(PY) bench/tally.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
