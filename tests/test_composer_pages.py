@@ -199,6 +199,8 @@ class TestTranslation:
         at = write_for(app, kind="solidarity")
         field(at, "message").input("You are not alone.").run()
         at = to_print(at)
+        assert button(at, "Translate").disabled, "no language chosen yet (the case gives none)"
+        [s for s in at.selectbox if s.label == "Translate into"][0].set_value("es").run()
         no_error(button(at, "Translate").click().run())
         assert any("kept as you wrote it" in w.value for w in at.warning)
         assert download(at) is not None

@@ -91,6 +91,10 @@ def test_both_kinds_step_by_step_blocked_then_fixed_translation_fails(browser, o
         click(page, "Next: print & count")
 
         # The translation fails (nothing answers): a clear message, the letter stays.
+        page.get_by_label("Translate into").click()
+        page.keyboard.type("Spanish")
+        page.keyboard.press("Enter")
+        e2e.wait_for_app(page)
         click(page, "Translate")
         expect(page.get_by_text("kept as you wrote it")).to_be_visible()
         e2e.assert_no_traceback(page, "after a failed translation", app)

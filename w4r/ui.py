@@ -310,12 +310,13 @@ def translation_panel(letter: letters.Letter, case: Case, kind: str) -> None:
         st.caption("Translation is switched off here. Your letter prints as you wrote it.")
         return
     codes = dict(translate.target_languages())
-    default = translate.case_language(case, kind) or "en"
+    default = translate.case_language(case, kind)  # the addressee's language, when the case says
     target = st.selectbox("Translate into", list(codes), format_func=codes.get,
-                          index=list(codes).index(default) if default in codes else 0)
+                          index=list(codes).index(default) if default in codes else None,
+                          placeholder="Choose a language")
     st.caption("This sends your letter's words (not your name) to Google Translate, and needs "
                "the internet. It takes at most a few seconds.")
-    if st.button("Translate", icon=":material/translate:"):
+    if st.button("Translate", icon=":material/translate:", disabled=target is None):
         with st.spinner("Translating…"):
             try:
                 result = translate.translate(bilingual.words_to_translate(letter), target)
