@@ -1,40 +1,60 @@
 """w4r: the Streamlit entry point. Run with `streamlit run app.py` (or `make run`)."""
 
+import time
+
 import streamlit as st
 
 from w4r import state, ui
+from w4r.ui import _
 
-st.set_page_config(page_title="Write for Rights · w4r", page_icon="✉️", layout="wide")
+st.set_page_config(page_title=_("Write for Rights · w4r"), page_icon="✉️", layout="wide")
 
 database = ui.database()
 state.join_from_link(database)
+session = ui.current_session(database, state.session_code())
+state.default_lang(session.language)
 organizer = ui.organizer_session(database)
+kiosk = session.kiosk and organizer is None
+if kiosk:
+    ui.kiosk_idle(session)  # a tap after the idle time finds a fresh kiosk, like the timer does
+state.touch(time.time())
+
+if kiosk:
+    # A kiosk: one full-screen page, no menu, no sidebar; only the organizer PIN leaves it.
+    page = st.navigation([st.Page(ui.PAGES["kiosk"], title=_("Write for Rights"), default=True)],
+                         position="hidden")
+    ui.apply_display(kiosk=True)
+    page.run()
+    st.stop()
+
 organizer_pages = [
-    st.Page(ui.PAGES["organizer"], title="Organizer", icon=":material/lock:"),
+    st.Page(ui.PAGES["organizer"], title=_("Organizer"), icon=":material/lock:"),
 ]
 if organizer:  # the organizer's pages exist only for a browser that gave the session's PIN
     organizer_pages += [
-        st.Page(ui.PAGES["session"], title="Session settings", icon=":material/tune:"),
-        st.Page(ui.PAGES["case_file"], title="Case file", icon=":material/folder_open:"),
-        st.Page(ui.PAGES["review"], title="Review letters", icon=":material/fact_check:"),
-        st.Page(ui.PAGES["reports"], title="Tally & reports", icon=":material/summarize:"),
-        st.Page(ui.PAGES["projector"], title="Projector", icon=":material/cast:"),
+        st.Page(ui.PAGES["session"], title=_("Session settings"), icon=":material/tune:"),
+        st.Page(ui.PAGES["case_file"], title=_("Case file"), icon=":material/folder_open:"),
+        st.Page(ui.PAGES["review"], title=_("Review letters"), icon=":material/fact_check:"),
+        st.Page(ui.PAGES["reports"], title=_("Tally & reports"), icon=":material/summarize:"),
+        st.Page(ui.PAGES["projector"], title=_("Projector"), icon=":material/cast:"),
     ]
 page = st.navigation({
-    "Write": [
-        st.Page(ui.PAGES["home"], title="Home", icon=":material/home:", default=True),
-        st.Page(ui.PAGES["cases"], title="Choose a case", icon=":material/groups:"),
-        st.Page(ui.PAGES["write"], title="Write", icon=":material/edit:"),
-        st.Page(ui.PAGES["print"], title="Print & count", icon=":material/print:"),
-        st.Page(ui.PAGES["tally"], title="Tally", icon=":material/leaderboard:"),
+    _("Write"): [
+        st.Page(ui.PAGES["home"], title=_("Home"), icon=":material/home:", default=True),
+        st.Page(ui.PAGES["cases"], title=_("Choose a case"), icon=":material/groups:"),
+        st.Page(ui.PAGES["write"], title=_("Write"), icon=":material/edit:"),
+        st.Page(ui.PAGES["print"], title=_("Print & count"), icon=":material/print:"),
+        st.Page(ui.PAGES["tally"], title=_("Tally"), icon=":material/leaderboard:"),
     ],
-    "Organizer": organizer_pages,
+    _("Organizer"): organizer_pages,
 })
 
+ui.apply_display()
 with st.sidebar:
-    session = ui.current_session(database, state.session_code())
-    st.markdown(f"**{ui.plain(session.name)}** · code `{session.code}`")
+    st.markdown(f"**{ui.plain(session.name)}** · {_('code')} `{session.code}`")
     if organizer:
-        st.caption(f"Organizer of {ui.plain(organizer.name)}")
+        st.caption(_("Organizer of {name}", name=ui.plain(organizer.name)))
+    ui.language_picker()
+    ui.display_switches()
     ui.disclaimer()
 page.run()

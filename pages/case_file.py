@@ -3,6 +3,7 @@
 import streamlit as st
 
 from w4r import casepack, config, sessions, state, ui
+from w4r.ui import _
 
 ui.entered_through_app()
 
@@ -11,66 +12,69 @@ session = ui.organizer_session(database)
 if session is None:
     st.switch_page(ui.PAGES["organizer"])
 
-st.title("Case file", anchor=False)
+st.title(_("Case file"), anchor=False)
 if message := state.notice():
     st.success(message, icon=":material/check_circle:")
 found = ui.cases(database)
 ui.content_problems(found)
 
-st.subheader("1. Load this year's cases", anchor=False)
-st.markdown("Upload your national section's case pack: one YAML or JSON file per case, a zip "
+st.subheader(_("1. Load this year's cases"), anchor=False)
+st.markdown(_("Upload your national section's case pack: one YAML or JSON file per case, a zip "
             "of them, or a spreadsheet saved as CSV with one row per case (columns in "
-            "`docs/CONTENT.md`). Nothing is stored until every file is valid.")
-uploads = st.file_uploader("Case files", type=["yaml", "yml", "json", "zip", "csv"],
+            "`docs/CONTENT.md`). Nothing is stored until every file is valid."))
+uploads = st.file_uploader(_("Case files"), type=["yaml", "yml", "json", "zip", "csv"],
                            accept_multiple_files=True)
 if uploads:
     pack = casepack.read_files([(upload.name, upload.getvalue()) for upload in uploads])
     if pack.problems:
-        st.error(f"{len(pack.problems)} problem(s): nothing was stored. Fix them and upload "
-                 "again.", icon=":material/error:")
+        st.error(_("{count} problem(s): nothing was stored. Fix them and upload again.",
+                   count=len(pack.problems)), icon=":material/error:")
         st.code("\n".join(map(str, pack.problems)), language=None)
     else:
-        st.markdown(f"**{len(pack.cases)} valid case(s):** "
-                    + ", ".join(ui.plain(case.name) for case, _ in pack.cases))
-        if st.button(f"Store the {len(pack.cases)} case(s)", type="primary"):
+        st.markdown(_("**{count} valid case(s):**", count=len(pack.cases)) + " "
+                    + ", ".join(ui.plain(case.name) for case, _text in pack.cases))
+        if st.button(_("Store the {count} case(s)", count=len(pack.cases)), type="primary"):
             stored = casepack.store(database, pack)
-            state.notice(f"Stored {stored} case(s). Choose below which ones this session offers.")
+            state.notice(_("Stored {count} case(s). Choose below which ones this session "
+                           "offers.", count=stored))
             st.rerun()
 
-st.subheader("2. The cases this session offers", anchor=False)
+st.subheader(_("2. The cases this session offers"), anchor=False)
 ids = [case.id for case in found.cases]
-names = {case.id: f"{case.name} ({case.year}{', past' if case.is_past else ''})"
+names = {case.id: f"{case.name} ({case.year}{', ' + _('past') if case.is_past else ''})"
          for case in found.cases}
 with st.form("offered"):
-    chosen = st.multiselect("Cases offered to writers (none chosen: all of them)", ids,
+    chosen = st.multiselect(_("Cases offered to writers (none chosen: all of them)"), ids,
                             default=[c for c in session.cases if c in ids],
                             format_func=names.get)
-    saved = st.form_submit_button("Save the choice", type="primary")
+    saved = st.form_submit_button(_("Save the choice"), type="primary")
 if saved:
     sessions.update(database, session.code, cases=tuple(chosen))
-    state.notice(f"{session.name} now offers {len(chosen) or 'all'} case(s).")
+    state.notice(_("{name} now offers {count} case(s).", name=session.name, count=len(chosen))
+                 if chosen else _("{name} now offers all the cases.", name=session.name))
     st.rerun()
 
-st.subheader("3. Edit a case", anchor=False)
+st.subheader(_("3. Edit a case"), anchor=False)
 if found.cases:
-    case_id = st.selectbox("Case to edit", ids, format_func=names.get)
+    case_id = st.selectbox(_("Case to edit"), ids, format_func=names.get)
     case = found.get(case_id)
     stored = casepack.stored_text(database, case_id) is not None
     with st.form(f"edit-{case_id}"):
-        text = st.text_area("The case file (YAML; see docs/CONTENT.md)", height=420,
+        text = st.text_area(_("The case file (YAML; see docs/CONTENT.md)"), height=420,
                             value=casepack.editable_text(database, case, config.cases_dir()),
                             max_chars=casepack.MAX_FILE_BYTES)
-        saved = st.form_submit_button("Save the case", type="primary")
+        saved = st.form_submit_button(_("Save the case"), type="primary")
     if saved:
         try:
             casepack.save_text(database, text, case.file or f"{case_id}.yaml", case_id)
         except ValueError as exc:
-            st.error("Not saved: nothing changed. Problems:", icon=":material/error:")
+            st.error(_("Not saved: nothing changed. Problems:"), icon=":material/error:")
             st.code(str(exc), language=None)
         else:
-            state.notice(f"Saved {case_id}.")
+            state.notice(_("Saved {case}.", case=case_id))
             st.rerun()
-    if stored and st.button("Undo my edits and uploads of this case", icon=":material/undo:"):
+    if stored and st.button(_("Undo my edits and uploads of this case"), icon=":material/undo:"):
         casepack.remove(database, case_id)
-        state.notice(f"{case_id} is back as it was shipped (or gone, if it was uploaded).")
+        state.notice(_("{case} is back as it was shipped (or gone, if it was uploaded).",
+                       case=case_id))
         st.rerun()

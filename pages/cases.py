@@ -3,6 +3,7 @@
 import streamlit as st
 
 from w4r import state, ui
+from w4r.ui import _
 
 ui.entered_through_app()
 
@@ -10,14 +11,14 @@ database = ui.database()
 session = ui.current_session(database, state.session_code())
 found = ui.offered(database, session)
 
-st.title("Choose a case", anchor=False)
-st.markdown("Read about the people you can write for, then choose a message of solidarity "
-            "or an appeal.")
+st.title(_("Choose a case"), anchor=False)
+st.markdown(_("Read about the people you can write for, then choose a message of solidarity "
+              "or an appeal."))
 ui.demo_notice(found)
 ui.content_problems(found)
 if not found.cases:
-    st.error("There are no cases to write for yet. The organizer can load this year's case "
-             "file (see the README: “Load this year's cases”).")
+    st.error(_("There are no cases to write for yet. The organizer can load this year's case "
+               "file (see the README: “Load this year's cases”)."))
     st.stop()
 
 for row_start in range(0, len(found.cases), 2):
@@ -26,15 +27,15 @@ for row_start in range(0, len(found.cases), 2):
             ui.case_heading(case)
             st.markdown(ui.plain(case.summary))
             if case.is_past:
-                st.markdown(f"**What happened:** {ui.plain(case.outcome)}")
-            with st.expander("Read the story"):
+                st.markdown(f"**{_('What happened:')}** {ui.plain(case.outcome)}")
+            with st.expander(_("Read the story")):
                 st.markdown(ui.plain(case.story))
                 if case.quote:
                     st.markdown(f"> “{ui.plain(case.quote)}”  \n> — {ui.plain(case.quote_source)}")
-                st.caption("Sources: " + "; ".join(ui.plain(s.title) for s in case.sources))
+                st.caption(_("Sources:") + " " + "; ".join(ui.plain(s.title) for s in case.sources))
             for kind, column_ in zip(session.kinds, st.columns(2)):
-                if column_.button(ui.KIND_LABELS[kind], key=f"{case.id}-{kind}",
-                                  help=f"Write {ui.KIND_HELP[kind]}", width="stretch",
+                if column_.button(_(ui.KIND_LABELS[kind]), key=f"{case.id}-{kind}",
+                                  help=_(ui.KIND_HELP[kind]), width="stretch",
                                   type="primary" if kind == "solidarity" else "secondary"):
                     state.begin(case, kind)
                     st.switch_page(ui.PAGES["write"])

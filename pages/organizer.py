@@ -3,73 +3,75 @@
 import streamlit as st
 
 from w4r import access, sessions, state, ui
+from w4r.ui import _
 
 ui.entered_through_app()
 
 database = ui.database()
 organizer = ui.organizer_session(database)
-st.title("Organizer", anchor=False)
+st.title(_("Organizer"), anchor=False)
 
 if organizer is None:
-    st.markdown("Teachers and organizers sign in here to set up their class or event, load "
+    st.markdown(_("Teachers and organizers sign in here to set up their class or event, load "
                 "this year's cases, review and print letters, and show the tally. Students "
-                "and visitors don't need this page.")
+                "and visitors don't need this page."))
     session = ui.current_session(database, state.session_code())
     if access.has_pin(database, session.code):
         with st.form("sign-in", enter_to_submit=True):
-            code = st.text_input("Session code", value=session.code, max_chars=20)
-            pin = st.text_input("Organizer PIN", type="password", max_chars=access.MAX_PIN)
-            signed_in = st.form_submit_button("Sign in", type="primary")
+            code = st.text_input(_("Session code"), value=session.code, max_chars=20)
+            pin = st.text_input(_("Organizer PIN"), type="password", max_chars=access.MAX_PIN)
+            signed_in = st.form_submit_button(_("Sign in"), type="primary")
         if signed_in:
             attempt = state.unlock(database, code, pin)
             if attempt.ok:
                 st.rerun()
             st.error(attempt.message, icon=":material/lock:")
-        st.caption("Forgot the PIN? Set a new one on the computer that runs w4r: "
-                   "`python -m w4r session pin --session CODE`.")
+        st.caption(_("Forgot the PIN? Set a new one on the computer that runs w4r: "
+                   "`python -m w4r session pin --session CODE`."))
     else:
-        st.info(f"**{ui.plain(session.name)}** has no organizer PIN yet. Choose one now: it "
-                "protects the settings, the letters and the reports of this session. Keep it "
-                "to yourself.", icon=":material/key:")
+        st.info(_("**{name}** has no organizer PIN yet. Choose one now: it protects the "
+                  "settings, the letters and the reports of this session. Keep it to yourself.",
+                  name=ui.plain(session.name)), icon=":material/key:")
         with st.form("first-pin"):
-            pin = st.text_input("New organizer PIN (at least 4 characters)", type="password",
+            pin = st.text_input(_("New organizer PIN (at least 4 characters)"), type="password",
                                 max_chars=access.MAX_PIN)
-            again = st.text_input("The same PIN again", type="password",
+            again = st.text_input(_("The same PIN again"), type="password",
                                   max_chars=access.MAX_PIN)
-            chosen = st.form_submit_button("Set the PIN and sign in", type="primary")
+            chosen = st.form_submit_button(_("Set the PIN and sign in"), type="primary")
         if chosen:
             try:
                 state.first_pin(database, session.code, pin, again)
             except ValueError as exc:
-                st.error(f"Not set: {exc}.")
+                st.error(_("Not set: {reason}.", reason=exc))
             else:
                 st.rerun()
     st.stop()
 
-st.success(f"You are signed in as the organizer of **{ui.plain(organizer.name)}** "
-           f"(code `{organizer.code}`). The organizer pages are in the menu.",
+st.success(_("You are signed in as the organizer of **{name}** (code `{code}`). The organizer "
+             "pages are in the menu.", name=ui.plain(organizer.name), code=organizer.code),
            icon=":material/lock_open:")
-if st.button("Sign out", icon=":material/logout:"):
+if st.button(_("Sign out"), icon=":material/logout:"):
     state.lock()
     st.rerun()
 
-st.subheader("Start a new class or event", anchor=False)
+st.subheader(_("Start a new class or event"), anchor=False)
 with st.form("new-session", clear_on_submit=False):
-    name = st.text_input("Name", placeholder="e.g. Class 7B or Town library stand",
+    name = st.text_input(_("Name"), placeholder=_("e.g. Class 7B or Town library stand"),
                          max_chars=sessions.MAX_NAME)
-    kind = st.radio("Kind", sessions.KINDS, horizontal=True,
-                    format_func={"class": "A class", "event": "A public event"}.get)
-    goal = st.number_input("Goal (letters)", min_value=0, max_value=sessions.MAX_GOAL, value=30)
-    code = st.text_input("Join code (leave empty for a new random one)", max_chars=12)
-    pin = st.text_input("Its organizer PIN", type="password", max_chars=access.MAX_PIN)
-    created = st.form_submit_button("Create", type="primary")
+    kind = st.radio(_("Kind"), sessions.KINDS, horizontal=True,
+                    format_func=lambda kind: _(ui.SESSION_KINDS[kind]))
+    goal = st.number_input(_("Goal (letters)"), min_value=0, max_value=sessions.MAX_GOAL, value=30)
+    code = st.text_input(_("Join code (leave empty for a new random one)"), max_chars=12)
+    pin = st.text_input(_("Its organizer PIN"), type="password", max_chars=access.MAX_PIN)
+    created = st.form_submit_button(_("Create"), type="primary")
 if created:
     try:
         new = access.create_session(database, pin, name, kind, int(goal), code or None,
                                     grouping=organizer.grouping)
     except ValueError as exc:
-        st.error(f"Not created: {exc}.")
+        st.error(_("Not created: {reason}.", reason=exc))
     else:
         state.manage(new.code)
-        state.notice(f"Created {new.name} with the code {new.code}. You now manage it.")
+        state.notice(_("Created {name} with the code {code}. You now manage it.",
+                       name=new.name, code=new.code))
         st.switch_page(ui.PAGES["session"])

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from w4r import bilingual, letters, pdf, state, tally, tone, ui
+from w4r.ui import _
 
 ui.entered_through_app()
 
@@ -10,48 +11,49 @@ database = ui.database()
 session = ui.current_session(database, state.session_code())
 draft = state.draft()
 case = ui.cases(database).get(draft.case_id) if draft else None
-st.title("Print & count", anchor=False)
+st.title(_("Print & count"), anchor=False)
 if draft is None or case is None:
-    st.info("First choose a case and write your letter.", icon=":material/arrow_back:")
-    if st.button("Choose a case", type="primary"):
+    st.info(_("First choose a case and write your letter."), icon=":material/arrow_back:")
+    if st.button(_("Choose a case"), type="primary"):
         st.switch_page(ui.PAGES["cases"])
     st.stop()
 
 counted = state.is_counted(draft.submission_id)
 problems = letters.problems(draft)
 town = state.option("town", "") if draft.kind == "appeal" else ""
-letter = letters.for_print(draft, case, lang=session.language, sender_town=town)
-checked, found = ui.check_letter(letter, case, session, draft.kind)
+letter = letters.for_print(draft, case, lang=ui.lang(), sender_town=town)
+checked, found = ui.check_letter(letter, case, session, draft.kind, ui.lang())
 blocked = tone.blocking(found)
-st.markdown(f"Your **{ui.KIND_LABELS[draft.kind].lower()}** for **{ui.plain(case.name)}**.")
+st.markdown(_("Your **{kind}** for **{name}**.", kind=_(ui.KIND_LABELS[draft.kind]).lower(),
+               name=ui.plain(case.name)))
 
-st.subheader("1. Print it", anchor=False)
+st.subheader(_("1. Print it"), anchor=False)
 if problems or blocked:
     for problem in problems:
         st.warning(problem, icon=":material/edit_note:")
     ui.findings(checked, blocked)
     if blocked:
-        st.markdown("**Your letter can't be printed yet.** Change the words above, then come "
-                    "back: it could put the person you write for at risk, or stop the letter "
-                    "from being read.")
-    if st.button("Back to writing", icon=":material/edit:"):
+        st.markdown(_("**Your letter can't be printed yet.** Change the words above, then come "
+                      "back: it could put the person you write for at risk, or stop the letter "
+                      "from being read."))
+    if st.button(_("Back to writing"), icon=":material/edit:"):
         st.switch_page(ui.PAGES["write"])
 else:
     ui.findings(checked, [f for f in found if f.severity == "warn"])
     paper_col, layout_col = st.columns(2)
-    paper_col.radio("Paper", options=list(pdf.PAPERS), key=state.paper_key(),
+    paper_col.radio(_("Paper"), options=list(pdf.PAPERS), key=state.paper_key(),
                     on_change=state.save_paper, horizontal=True,
                     format_func={"a4": "A4", "letter": "US Letter"}.get)
     if draft.kind == "solidarity":
-        layout_col.radio("Print it as", pdf.LAYOUTS, key=state.option_key("layout", "letter"),
+        layout_col.radio(_("Print it as"), pdf.LAYOUTS, key=state.option_key("layout", "letter"),
                          on_change=state.save_option, args=("layout",), horizontal=True,
-                         format_func=ui.LAYOUT_LABELS.get)
+                         format_func=lambda layout: _(ui.LAYOUT_LABELS[layout]))
     else:
-        layout_col.text_input("Your town (optional: printed with your name at the top)",
+        layout_col.text_input(_("Your town (optional: printed with your name at the top)"),
                               key=state.option_key("town", ""), max_chars=80,
                               on_change=state.save_option, args=("town",))
     with st.container(border=True):
-        st.markdown("**Translate my letter** (optional)")
+        st.markdown(_("**Translate my letter** (optional)"))
         ui.translation_panel(letter, case, draft.kind)
     chosen = bilingual.to_print(letter, state.translation(letter), state.print_choice(),
                                 ui.translation_heading(state.translation(letter)))
@@ -63,30 +65,34 @@ else:
     else:
         for note in printed.notes:
             st.caption(note)
-        st.download_button("Download the letter (PDF)", data=printed.data,
+        st.download_button(_("Download the letter (PDF)"), data=printed.data,
                            file_name=f"write-for-rights-{case.id}-{draft.kind}.pdf",
                            mime="application/pdf", icon=":material/download:",
                            on_click="ignore", type="primary")
-        st.caption("Open the PDF and print it. Sign it by hand if you like.")
+        st.caption(_("Open the PDF and print it. Sign it by hand if you like."))
         if session.printer:
             ui.send_to_printer(printed.data, session.printer, f"{case.name}: {draft.kind}")
-        with st.expander("Preview the PDF"):
+        with st.expander(_("Preview the PDF")):
             st.pdf(printed.data, height=620)
         if draft.kind == "appeal" and not case.appeal.address:
-            st.caption("The address is on this year's case sheet: copy it onto the envelope.")
+            st.caption(_("The address is on this year's case sheet: copy it onto the "
+                         "envelope."))
 
-st.subheader("2. Count it", anchor=False)
-st.button("Count my letter" if not counted else "Counted", type="primary",
+st.subheader(_("2. Count it"), anchor=False)
+st.button(_("Count my letter") if not counted else _("Counted"), type="primary",
           icon=":material/check_circle:" if counted else ":material/add_circle:",
           on_click=state.count_letter, disabled=counted or bool(problems or blocked))
 if state.celebrate():
     st.balloons()
 if counted:
     total = tally.totals(database, session).total
-    st.success(f"Thank you! Your letter is counted. {ui.plain(session.name)} has now written "
-               f"**{total}** letter{'s' * (total != 1)}.", icon=":material/celebration:")
-    if st.button("Write another letter", icon=":material/edit:"):
+    st.success(_("Thank you! Your letter is counted.") + " " + (
+        _("{name} has now written **{total}** letter.", name=ui.plain(session.name),
+          total=ui.number(total)) if total == 1 else
+        _("{name} has now written **{total}** letters.", name=ui.plain(session.name),
+          total=ui.number(total))), icon=":material/celebration:")
+    if st.button(_("Write another letter"), icon=":material/edit:"):
         state.new_letter()
         st.switch_page(ui.PAGES["cases"])
 else:
-    st.caption("Count your letter once you have printed it (or written it out by hand).")
+    st.caption(_("Count your letter once you have printed it (or written it out by hand)."))

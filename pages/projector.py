@@ -3,6 +3,7 @@
 import streamlit as st
 
 from w4r import tally, ui
+from w4r.ui import _
 
 ui.entered_through_app()
 
@@ -11,8 +12,8 @@ session = ui.organizer_session(database)
 if session is None:
     st.switch_page(ui.PAGES["organizer"])
 names = {case.id: case.name for case in ui.cases(database).cases}
-st.caption("For the wall: hide the menu with « and press F11 for full screen. The numbers "
-           "refresh by themselves.")
+st.caption(_("For the wall: hide the menu with « and press F11 for full screen. The numbers "
+           "refresh by themselves."))
 
 
 @st.fragment(run_every=ui.PROJECTOR_REFRESH_S)
@@ -26,14 +27,16 @@ def live_tally() -> None:
         by_case = sorted(((names.get(c, c), sum(k.values())) for c, k in totals.by_case.items()),
                          key=lambda item: -item[1])
         if by_case:
-            st.bar_chart({"Case": [n for n, _ in by_case], "Letters": [v for _, v in by_case]},
-                         x="Case", y="Letters", horizontal=True, sort=False, height=380)
+            case, letters = _("Case"), _("Letters")
+            st.bar_chart({case: [name for name, _count in by_case],
+                          letters: [count for _name, count in by_case]},
+                         x=case, y=letters, horizontal=True, sort=False, height=380)
     with recent:
-        st.markdown("#### Just counted")
+        st.markdown(_("#### Just counted"))
         for item in tally.latest(connection, session.code, limit=6):
             who = f"{ui.plain(item.first_name)} · " if item.first_name else ""
-            st.markdown(f"{who}{ui.KIND_LABELS[item.kind].lower()} for "
-                        f"**{ui.plain(names.get(item.case_id, item.case_id))}**")
+            st.markdown(who + _("{kind} for **{case}**", kind=_(ui.KIND_LABELS[item.kind]).lower(),
+                                case=ui.plain(names.get(item.case_id, item.case_id))))
 
 
 live_tally()

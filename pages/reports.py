@@ -3,6 +3,7 @@
 import streamlit as st
 
 from w4r import kept, pdf, reports, sessions, state, tally, ui
+from w4r.ui import _
 
 ui.entered_through_app()
 
@@ -15,110 +16,114 @@ found = ui.cases(database)
 names = {case.id: case.name for case in found.cases}
 totals = tally.totals(database, session)
 
-st.title("Tally & reports", anchor=False)
-st.markdown(f"**{ui.plain(session.name)}** · code `{session.code}`")
+st.title(_("Tally & reports"), anchor=False)
+st.markdown(f"**{ui.plain(session.name)}** · {_('code')} `{session.code}`")
 ui.thermometer(totals)
 
-st.subheader("By case, kind and action", anchor=False)
+st.subheader(_("By case, kind and action"), anchor=False)
 rows = tally.breakdown(database, session.code)
 if rows:
-    st.dataframe([{"Case": names.get(r.case_id, r.case_id), "Kind": ui.KIND_LABELS[r.kind],
-                   "Action": ui.ACTION_LABELS[r.action], "Count": r.count} for r in rows],
+    st.dataframe([{_("Case"): names.get(r.case_id, r.case_id), _("Kind"): _(ui.KIND_LABELS[r.kind]),
+                   "Action": _(ui.ACTION_LABELS[r.action]), _("Count"): r.count} for r in rows],
                  hide_index=True, width="stretch")
 else:
-    st.caption("Nothing counted yet.")
+    st.caption(_("Nothing counted yet."))
 
-st.subheader("Add letters written on paper", anchor=False)
-st.markdown("For letters, cards or petition signatures done away from the app: “our table "
-            "wrote 45 by hand”.")
+st.subheader(_("Add letters written on paper"), anchor=False)
+st.markdown(_("For letters, cards or petition signatures done away from the app: “our table "
+              "wrote 45 by hand”."))
 with st.form("manual"):
     case_col, kind_col, action_col, count_col = st.columns([3, 2, 2, 1])
-    case_id = case_col.selectbox("Case", [c.id for c in found.cases], format_func=names.get)
-    kind = kind_col.selectbox("Kind", tally.KINDS, format_func=ui.KIND_LABELS.get)
-    action = action_col.selectbox("Action", tally.ACTIONS, format_func=ui.ACTION_LABELS.get)
-    count = count_col.number_input("How many", min_value=1, max_value=tally.MAX_COUNT, value=1)
-    added = st.form_submit_button("Add to the tally", type="primary")
+    case_id = case_col.selectbox(_("Case"), [c.id for c in found.cases], format_func=names.get)
+    kind = kind_col.selectbox(_("Kind"), tally.KINDS, format_func=lambda k: _(ui.KIND_LABELS[k]))
+    action = action_col.selectbox(_("Action"), tally.ACTIONS, format_func=lambda a: _(ui.ACTION_LABELS[a]))
+    count = count_col.number_input(_("How many"), min_value=1, max_value=tally.MAX_COUNT, value=1)
+    added = st.form_submit_button(_("Add to the tally"), type="primary")
 if added and case_id:
     entry = f"manual.{case_id}.{kind}.{action}.{count}"
     if tally.record(database, tally.Action(state.pending_id(entry), session.code, case_id, kind,
                                            action, int(count), source="manual")):
-        state.notice(f"Added {count} {ui.ACTION_LABELS[action].lower()} for "
-                     f"{names.get(case_id, case_id)}.")
+        state.notice(_("Added {count} × {action} for {case}.", count=count,
+                       action=_(ui.ACTION_LABELS[action]).lower(),
+                       case=names.get(case_id, case_id)))
         st.rerun()
-    st.info("This exact entry is already in the tally (a second click?). To add the same "
-            "numbers once more, confirm:", icon=":material/info:")
-    st.button("Add it once more", on_click=ui.add_again,
+    st.info(_("This exact entry is already in the tally (a second click?). To add the same "
+            "numbers once more, confirm:"), icon=":material/info:")
+    st.button(_("Add it once more"), on_click=ui.add_again,
               args=(entry, tally.Action("", session.code, case_id, kind, action, int(count),
                                         source="manual"), names.get(case_id, case_id)))
 if message := state.notice():
     st.success(message, icon=":material/check_circle:")
 
 if session.grouping:
-    st.subheader(f"Leaderboard · {ui.plain(session.grouping)}", anchor=False)
+    st.subheader(_("Leaderboard · {group}", group=ui.plain(session.grouping)), anchor=False)
     board = sessions.in_group(database, session.grouping)
     if session.leaderboard and board:
         scores = tally.session_totals(database, [s.code for s in board])
-        st.dataframe([{"Rank": rank, "Class or table": s.name, "Letters": scores[s.code]}
+        st.dataframe([{_("Rank"): rank, _("Class or table"): s.name, _("Letters"): scores[s.code]}
                       for rank, s in enumerate(sorted(board, key=lambda s: -scores[s.code]), 1)],
                      hide_index=True, width="stretch")
     else:
-        st.caption("Turn on “Appear on the leaderboard” in Session settings; only the classes "
-                   "or tables that chose it are shown.")
+        st.caption(_("Turn on “Appear on the leaderboard” in Session settings; only the classes "
+                   "or tables that chose it are shown."))
 
-st.subheader("Totals across the years", anchor=False)
+st.subheader(_("Totals across the years"), anchor=False)
 years = {session.name: tally.by_year(database, [session.code])}
 if session.grouping:
     years[session.grouping] = tally.by_year(database, sessions.group_codes(database,
                                                                            session.grouping))
-if st.toggle("Add every session on this device (slower on a big database)"):
+if st.toggle(_("Add every session on this device (slower on a big database)")):
     years["This device"] = tally.by_year(database)
-st.dataframe([{"Year": year, **{label: totals_.get(year, 0) for label, totals_ in years.items()}}
+st.dataframe([{_("Year"): year, **{label: totals_.get(year, 0) for label, totals_ in years.items()}}
               for year in sorted({y for t in years.values() for y in t}, reverse=True)],
              hide_index=True)
 
-st.subheader("Export and report", anchor=False)
+st.subheader(_("Export and report"), anchor=False)
 report_col, paper_col = st.columns([2, 1], vertical_alignment="bottom")
-report_paper = paper_col.radio("Paper", list(pdf.PAPERS), horizontal=True, key="report-paper",
+report_paper = paper_col.radio(_("Paper"), list(pdf.PAPERS), horizontal=True, key="report-paper",
                                format_func={"a4": "A4", "letter": "US Letter"}.get)
 report = reports.summary(database, session, names)
-report_col.download_button("Printable report or certificate (PDF)", on_click="ignore",
+report_col.download_button(_("Printable report or certificate (PDF)"), on_click="ignore",
                            data=lambda: pdf.build_report(report, report_paper).data,
                            file_name=f"w4r-report-{session.code}.pdf", mime="application/pdf",
                            icon=":material/workspace_premium:", type="primary")
-st.caption(f"It says: “{ui.plain(report.headline)}”, with each case's letters.")
+st.caption(_("It says: “{headline}”, with each case's letters.",
+             headline=ui.plain(report.headline)))
 csv_col, json_col = st.columns(2)
-csv_col.download_button("Tally as CSV (Excel, LibreOffice)", on_click="ignore",
+csv_col.download_button(_("Tally as CSV (Excel, LibreOffice)"), on_click="ignore",
                         data=tally.export_tally(database, session, "csv").encode("utf-8-sig"),
                         file_name=f"w4r-tally-{session.code}.csv", mime="text/csv",
                         icon=":material/table:")
-with_text = json_col.checkbox("Include the kept letter text in the JSON file",
-                              help="Off: the export holds counts only, never letter text.")
-json_col.download_button("Tally as JSON (to merge on another device)", on_click="ignore",
+with_text = json_col.checkbox(_("Include the kept letter text in the JSON file"),
+                              help=_("Off: the export holds counts only, never letter text."))
+json_col.download_button(_("Tally as JSON (to merge on another device)"), on_click="ignore",
                          data=tally.export_tally(database, session, "json",
                                                  kept.for_export(database, session.code)
                                                  if with_text else None).encode("utf-8"),
                          file_name=f"w4r-tally-{session.code}.json",
                          mime="application/json", icon=":material/data_object:")
 
-st.subheader("Merge a tally from another device", anchor=False)
-st.markdown("Upload a CSV or JSON export made on another kiosk or laptop. Each letter counts "
-            "once, however often a file is merged.")
-upload = st.file_uploader("Tally export", type=["csv", "json"])
+st.subheader(_("Merge a tally from another device"), anchor=False)
+st.markdown(_("Upload a CSV or JSON export made on another kiosk or laptop. Each letter counts "
+            "once, however often a file is merged."))
+upload = st.file_uploader(_("Tally export"), type=["csv", "json"])
 if upload:
     parsed = tally.parse_export(upload.getvalue(), upload.name)
     if parsed.problems:
-        st.error(f"{len(parsed.problems)} problem(s): nothing was merged.",
+        st.error(_("{count} problem(s): nothing was merged.", count=len(parsed.problems)),
                  icon=":material/error:")
         st.code("\n".join(map(str, parsed.problems[:200])), language=None)
     else:
         distinct = len({a.submission_id for a in parsed.actions})
         new = distinct - tally.already_counted(database, parsed.actions)
-        st.markdown(f"The file holds **{distinct}** counted action(s); **{new}** are new here.")
-        if st.button("Merge", type="primary", disabled=not new):
+        st.markdown(_("The file holds **{count}** counted action(s); **{new}** are new here.",
+                      count=distinct, new=new))
+        if st.button(_("Merge"), type="primary", disabled=not new):
             result = tally.import_actions(database, parsed.actions, parsed.session)
             if parsed.letters and parsed.session.get("code"):
                 kept.import_letters(database, parsed.letters, str(parsed.session["code"]))
-            st.success(f"Merged: {result.new} new ({result.new_letters} letters), "
-                       f"{result.already} already counted.", icon=":material/merge:")
-            st.dataframe([{"Case": names.get(c, c), "New": n}
+            st.success(_("Merged: {new} new ({letters} letters), {already} already counted.",
+                         new=result.new, letters=result.new_letters, already=result.already),
+                       icon=":material/merge:")
+            st.dataframe([{_("Case"): names.get(c, c), _("New"): n}
                           for c, n in sorted(result.new_by_case.items())], hide_index=True)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from w4r import kept, letters, pdf, state, ui
+from w4r.ui import _
 
 ui.entered_through_app()
 
@@ -11,12 +12,12 @@ session = ui.organizer_session(database)
 if session is None:
     st.switch_page(ui.PAGES["organizer"])
 
-st.title("Review letters", anchor=False)
+st.title(_("Review letters"), anchor=False)
 if message := state.notice():
     st.success(message, icon=":material/check_circle:")
 if not session.keep_text:
-    st.info("This session only counts letters: their text is not kept. Turn on “Keep the text "
-            "of counted letters” in Session settings to review and batch-print them.",
+    st.info(_("This session only counts letters: their text is not kept. Turn on “Keep the text "
+              "of counted letters” in Session settings to review and batch-print them."),
             icon=":material/info:")
 
 found = ui.cases(database)
@@ -28,16 +29,16 @@ for column, (label, key) in zip(columns, [("New", "new"), ("Printed", "printed")
     column.metric(label, counts[key])
 
 filter_col, hidden_col = st.columns([3, 1], vertical_alignment="bottom")
-case_filter = filter_col.selectbox("Case", [None, *names], format_func=lambda c: "All cases"
+case_filter = filter_col.selectbox(_("Case"), [None, *names], format_func=lambda c: _("All cases")
                                    if c is None else names.get(c, c))
-show_hidden = hidden_col.toggle("Show hidden letters")
+show_hidden = hidden_col.toggle(_("Show hidden letters"))
 shown = kept.listing(database, session.code, hidden=show_hidden, case_id=case_filter)
 if not shown:
-    st.caption("No kept letters to show.")
+    st.caption(_("No kept letters to show."))
 for item in shown:
     case = found.get(item.case_id)
-    title = (f"{names.get(item.case_id, item.case_id)} · {ui.KIND_LABELS[item.kind]} · "
-             f"{item.status}{' · hidden' if item.hidden else ''}")
+    title = (f"{names.get(item.case_id, item.case_id)} · {_(ui.KIND_LABELS[item.kind])} · "
+             f"{_(ui.STATUS_LABELS[item.status])}{' · ' + _('hidden') if item.hidden else ''}")
     with st.expander(title):
         if case is None:
             st.text("\n\n".join(v for v in item.parts.values() if v))
@@ -45,7 +46,7 @@ for item in shown:
             letter = letters.compose(item.draft(), case, item.day, item.lang)
             st.text(letters.as_text(letter))
             ui.findings(*ui.check_letter(letter, case, session, item.kind))
-        st.caption(f"Counted {item.kept_at[:16].replace('T', ' ')} UTC")
+        st.caption(_("Counted {when} UTC", when=item.kept_at[:16].replace("T", " ")))
         buttons = st.columns(4)
         for column, status in zip(buttons[:2], ("printed", "sent")):
             column.button(f"Mark {status}", key=f"{status}-{item.submission_id}",
@@ -55,52 +56,53 @@ for item in shown:
         buttons[2].button("Show" if item.hidden else "Hide", key=f"hide-{item.submission_id}",
                           on_click=ui.hide_letter,
                           args=(session.code, item.submission_id, not item.hidden))
-        buttons[3].button("Delete text", key=f"delete-{item.submission_id}",
+        buttons[3].button(_("Delete text"), key=f"delete-{item.submission_id}",
                           on_click=ui.delete_letter, args=(session.code, item.submission_id),
-                          help="The letter stays counted.")
+                          help=_("The letter stays counted."))
 
-st.subheader("Print the letters as a batch", anchor=False)
+st.subheader(_("Print the letters as a batch"), anchor=False)
 items, missing = kept.batch(database, session.code, found, case_filter)
 if missing:
-    st.warning(f"Letters for {', '.join(missing)} can't be printed: that case is no longer "
-               "loaded.", icon=":material/warning:")
+    st.warning(_("Letters for {cases} can't be printed: that case is no longer loaded.",
+                 cases=", ".join(missing)), icon=":material/warning:")
 if items:
-    st.markdown(f"One PDF with the **{len(items)}** kept letter(s) shown above (hidden ones left "
-                "out), grouped by case, each case opened by a cover sheet saying where to send "
-                "them: print it, then put each case's letters into envelopes.")
+    st.markdown(_("One PDF with the **{count}** kept letter(s) shown above (hidden ones left "
+                  "out), grouped by case, each case opened by a cover sheet saying where to send "
+                  "them: print it, then put each case's letters into envelopes.",
+                  count=len(items)))
     paper_col, cards_col = st.columns(2)
-    paper = paper_col.radio("Paper", list(pdf.PAPERS), horizontal=True, key="batch-paper",
+    paper = paper_col.radio(_("Paper"), list(pdf.PAPERS), horizontal=True, key="batch-paper",
                             format_func={"a4": "A4", "letter": "US Letter"}.get)
-    cards = cards_col.radio("Solidarity messages as", pdf.LAYOUTS, horizontal=True,
-                            key="batch-cards", format_func=ui.LAYOUT_LABELS.get)
+    cards = cards_col.radio(_("Solidarity messages as"), pdf.LAYOUTS, horizontal=True,
+                            key="batch-cards", format_func=lambda layout: _(ui.LAYOUT_LABELS[layout]))
     batch_col, labels_col = st.columns(2)
-    batch_col.download_button("Download the batch (PDF)", type="primary", on_click="ignore",
+    batch_col.download_button(_("Download the batch (PDF)"), type="primary", on_click="ignore",
                               data=lambda: pdf.build_batch(items, paper, cards).data,
                               file_name=f"w4r-letters-{session.code}.pdf",
                               mime="application/pdf", icon=":material/download:")
     if any(item.letter.addressee for item in items):
-        labels_col.download_button("Address labels (PDF)", on_click="ignore",
+        labels_col.download_button(_("Address labels (PDF)"), on_click="ignore",
                                    data=lambda: pdf.build_labels(items, paper).data,
                                    file_name=f"w4r-labels-{session.code}.pdf",
                                    mime="application/pdf", icon=":material/label:")
     else:
-        labels_col.caption("No address labels: the cases give no addresses (copy them from "
-                           "this year's case sheets).")
+        labels_col.caption(_("No address labels: the cases give no addresses (copy them from "
+                           "this year's case sheets)."))
     if session.printer:
         ui.send_batch_to_printer(items, paper, cards, session.printer, session.name)
 else:
-    st.caption("No kept letters to print.")
+    st.caption(_("No kept letters to print."))
 
-st.subheader("Delete every letter text of this session", anchor=False)
-st.markdown("When the letters are printed and sent, delete their text. The counts stay in the "
-            "tally; shown first names are deleted too.")
+st.subheader(_("Delete every letter text of this session"), anchor=False)
+st.markdown(_("When the letters are printed and sent, delete their text. The counts stay in the "
+            "tally; shown first names are deleted too."))
 with st.form("delete-all"):
-    sure = st.checkbox(f"Yes, delete all {sum(counts.values())} letter text(s) of "
-                       f"{ui.plain(session.name)}")
-    wipe = st.form_submit_button("Delete all letter text", type="primary")
+    sure = st.checkbox(_("Yes, delete all {count} letter text(s) of {name}",
+                         count=sum(counts.values()), name=ui.plain(session.name)))
+    wipe = st.form_submit_button(_("Delete all letter text"), type="primary")
 if wipe:
     if sure:
         gone = kept.delete_all(database, session.code)
-        state.notice(f"Deleted {gone} letter text(s). The tally is unchanged.")
+        state.notice(_("Deleted {count} letter text(s). The tally is unchanged.", count=gone))
         st.rerun()
-    st.warning("Tick the box first: this cannot be undone.")
+    st.warning(_("Tick the box first: this cannot be undone."))

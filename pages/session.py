@@ -3,6 +3,7 @@
 import streamlit as st
 
 from w4r import access, sessions, state, ui
+from w4r.ui import _
 
 ui.entered_through_app()
 
@@ -11,62 +12,67 @@ session = ui.organizer_session(database)
 if session is None:
     st.switch_page(ui.PAGES["organizer"])
 
-st.title("Session settings", anchor=False)
+st.title(_("Session settings"), anchor=False)
 if message := state.notice():
     st.success(message, icon=":material/check_circle:")
 
 link = sessions.join_link(ui.base_url(), session.code)
 code_col, qr_col = st.columns([3, 1], gap="large")
 with code_col:
-    st.markdown(f"### Join code: `{session.code}`")
-    st.markdown("Students and visitors type the code on the Home page, or open the join link:")
+    st.markdown("### " + _("Join code: `{code}`", code=session.code))
+    st.markdown(_("Students and visitors type the code on the Home page, or open the join link:"))
     st.code(link, language=None)
-    st.caption("On a school or event network, open w4r through this computer's network address "
-               "(not “localhost”) so that the link and QR code work on other devices.")
+    st.caption(_("On a school or event network, open w4r through this computer's network address "
+                 "(not “localhost”) so that the link and QR code work on other devices."))
 with qr_col:
-    st.image(ui.qr_svg(link), caption="Scan to join", width=180)
+    st.image(ui.qr_svg(link), caption=_("Scan to join"), width=180)
 
-st.subheader("Settings", anchor=False)
+st.subheader(_("Settings"), anchor=False)
 with st.form("settings"):
-    name = st.text_input("Name", value=session.name, max_chars=sessions.MAX_NAME)
+    name = st.text_input(_("Name"), value=session.name, max_chars=sessions.MAX_NAME)
     kind_col, goal_col = st.columns(2)
-    kind = kind_col.radio("Kind", sessions.KINDS, index=sessions.KINDS.index(session.kind),
+    kind = kind_col.radio(_("Kind"), sessions.KINDS, index=sessions.KINDS.index(session.kind),
                           horizontal=True,
-                          format_func={"class": "A class", "event": "A public event"}.get)
-    goal = goal_col.number_input("Goal (letters)", min_value=0, max_value=sessions.MAX_GOAL,
+                          format_func=lambda kind: _(ui.SESSION_KINDS[kind]))
+    goal = goal_col.number_input(_("Goal (letters)"), min_value=0, max_value=sessions.MAX_GOAL,
                                  value=session.goal)
-    organizer = st.text_input("Organizer (optional)", value=session.organizer,
+    organizer = st.text_input(_("Organizer (optional)"), value=session.organizer,
                               max_chars=sessions.MAX_NAME)
     start_col, end_col = st.columns(2)
-    starts = start_col.date_input("First day (optional)", value=ui.day(session.starts_on))
-    ends = end_col.date_input("Last day (optional)", value=ui.day(session.ends_on))
-    kinds = st.multiselect("Letters writers may write", sessions.LETTER_KINDS,
-                           default=list(session.kinds), format_func=ui.KIND_LABELS.get)
-    age = st.radio("Wording of the writing prompts", sessions.AGE_BANDS,
+    starts = start_col.date_input(_("First day (optional)"), value=ui.day(session.starts_on))
+    ends = end_col.date_input(_("Last day (optional)"), value=ui.day(session.ends_on))
+    kinds = st.multiselect(_("Letters writers may write"), sessions.LETTER_KINDS,
+                           default=list(session.kinds), format_func=lambda kind: _(ui.KIND_LABELS[kind]))
+    age = st.radio(_("Wording of the writing prompts"), sessions.AGE_BANDS,
                    index=sessions.AGE_BANDS.index(session.age_band), horizontal=True,
-                   format_func={"": "Standard", "10-15": "Simpler, for ages 10–15"}.get)
-    language = st.selectbox("Language of the letters and prompts", ui.LANGUAGES,
+                   format_func=lambda band: _(ui.AGE_BANDS[band]))
+    language = st.selectbox(_("Language of the letters and prompts"), ui.LANGUAGES,
                             index=ui.language_index(session.language),
                             format_func=ui.language_name)
-    keep_text = st.toggle("Keep the text of counted letters (for review and batch printing)",
+    keep_text = st.toggle(_("Keep the text of counted letters (for review and batch printing)"),
                           value=session.keep_text,
-                          help="Off: letters are only counted, their text is never stored.")
-    personal = st.toggle("Writers may put their own address, phone or e-mail in a letter",
+                          help=_("Off: letters are only counted, their text is never stored."))
+    personal = st.toggle(_("Writers may put their own address, phone or e-mail in a letter"),
                          value=session.personal_data,
-                         help="Off (recommended with young writers): the checker warns them.")
-    show_names = st.toggle("Show first names on the projector", value=session.show_names,
-                           help="Only the first word of a name the writer chose to give.")
-    grouping = st.text_input("School or event (to compare classes or tables)",
+                         help=_("Off (recommended with young writers): the checker warns them."))
+    show_names = st.toggle(_("Show first names on the projector"), value=session.show_names,
+                           help=_("Only the first word of a name the writer chose to give."))
+    grouping = st.text_input(_("School or event (to compare classes or tables)"),
                              value=session.grouping, max_chars=sessions.MAX_NAME,
-                             placeholder="e.g. Lycée Victor Hugo 2026")
-    leaderboard = st.toggle("Appear on the leaderboard of this school or event",
+                             placeholder=_("e.g. Lycée Victor Hugo 2026"))
+    leaderboard = st.toggle(_("Appear on the leaderboard of this school or event"),
                             value=session.leaderboard)
+    kiosk = st.toggle(_("Kiosk mode: a full-screen flow for public events (attract screen, big "
+                      "buttons, no menu; leaving it needs the PIN)"), value=session.kiosk)
+    idle = st.number_input(_("Kiosk: seconds without a touch before the next visitor's screen"),
+                           min_value=sessions.IDLE_RANGE[0], max_value=sessions.IDLE_RANGE[1],
+                           value=session.idle_seconds)
     printer_name = st.text_input(
-        "Printer for this session (optional: its CUPS name, as `lpstat -p` shows it)",
+        _("Printer for this session (optional: its CUPS name, as `lpstat -p` shows it)"),
         value=session.printer, max_chars=127,
-        help="With a printer, Print & count offers “Print on …”, straight to the printer "
-             "connected to the computer that runs w4r. See docs/PRINTING.md.")
-    saved = st.form_submit_button("Save settings", type="primary")
+        help=_("With a printer, Print & count offers “Print on …”, straight to the printer "
+             "connected to the computer that runs w4r. See docs/PRINTING.md."))
+    saved = st.form_submit_button(_("Save settings"), type="primary")
 if saved:
     try:
         sessions.update(database, session.code, name=name, kind=kind, goal=int(goal),
@@ -74,23 +80,23 @@ if saved:
                         kinds=tuple(kinds), age_band=age, language=language,
                         keep_text=keep_text, personal_data=personal, show_names=show_names,
                         grouping=grouping, leaderboard=leaderboard,
-                        printer=printer_name.strip())
+                        printer=printer_name.strip(), kiosk=kiosk, idle_seconds=int(idle))
     except ValueError as exc:
-        st.error(f"Not saved: {exc}.")
+        st.error(_("Not saved: {reason}.", reason=exc))
     else:
         state.notice("Settings saved.")
         st.rerun()
 
-st.subheader("Change the organizer PIN", anchor=False)
+st.subheader(_("Change the organizer PIN"), anchor=False)
 with st.form("change-pin", clear_on_submit=True):
-    old = st.text_input("Current PIN", type="password", max_chars=access.MAX_PIN)
-    new = st.text_input("New PIN", type="password", max_chars=access.MAX_PIN)
-    again = st.text_input("New PIN again", type="password", max_chars=access.MAX_PIN)
-    changed = st.form_submit_button("Change the PIN")
+    old = st.text_input(_("Current PIN"), type="password", max_chars=access.MAX_PIN)
+    new = st.text_input(_("New PIN"), type="password", max_chars=access.MAX_PIN)
+    again = st.text_input(_("New PIN again"), type="password", max_chars=access.MAX_PIN)
+    changed = st.form_submit_button(_("Change the PIN"))
 if changed:
     try:
         access.change_pin(database, session.code, old, new, again)
     except ValueError as exc:
-        st.error(f"Not changed: {exc}")
+        st.error(_("Not changed: {reason}", reason=exc))
     else:
-        st.success("The PIN is changed.", icon=":material/key:")
+        st.success(_("The PIN is changed."), icon=":material/key:")

@@ -55,6 +55,8 @@ def prefill(path: Path) -> int:
                                   grouping="Collège Jean Moulin", leaderboard=True)
         other = sessions.create(database, "Class 8A", code="8A2026", goal=40,
                                 grouping="Collège Jean Moulin", leaderboard=True)
+        sessions.create(database, "Town fair", kind="event", code="FAIR", goal=200,
+                        kiosk=True)
         found = load_cases(PROJECT_DIR / "content" / "cases")
         n = 0
         for case_id, kind, message, name in KEPT_LETTERS:
@@ -77,20 +79,21 @@ def full_page(page, name: str) -> Path:
     """Screenshot the whole page. Streamlit scrolls inside <main data-testid="stMain">, not the
     document, so a plain full_page shot stops at the fold: grow the viewport to fit instead."""
     page.evaluate("document.activeElement && document.activeElement.blur()")  # no focus ring
-    page.mouse.move(e2e.VIEWPORT["width"] - 60, e2e.VIEWPORT["height"] - 20)  # off the sidebar
+    base = dict(page.viewport_size)
+    page.mouse.move(base["width"] - 60, base["height"] - 20)  # off the sidebar
     main = page.locator('[data-testid="stMain"]')
-    height = e2e.VIEWPORT["height"]
+    height = base["height"]
     for _ in range(5):  # growing the window can reflow the page: repeat until it settles
-        wanted = min(max(main.evaluate("m => m.scrollHeight"), e2e.VIEWPORT["height"]), MAX_HEIGHT)
+        wanted = min(max(main.evaluate("m => m.scrollHeight"), base["height"]), MAX_HEIGHT)
         if wanted == height:
             break
         height = wanted
-        page.set_viewport_size({"width": e2e.VIEWPORT["width"], "height": height})
+        page.set_viewport_size({"width": base["width"], "height": height})
         page.wait_for_timeout(300)
     path = OUT / name
     page.screenshot(path=str(path), full_page=True, animations="disabled")
-    page.set_viewport_size(e2e.VIEWPORT)
-    print(f"  {path.relative_to(PROJECT_DIR)}  ({e2e.VIEWPORT['width']}x{height})")
+    page.set_viewport_size(base)
+    print(f"  {path.relative_to(PROJECT_DIR)}  ({base['width']}x{height})")
     return path
 
 
@@ -169,10 +172,43 @@ def take(url: str, browser, workdir: Path) -> None:
     page.context.close()
 
     take_organizer(url, browser)
+    take_kiosk(url, browser, "en")
+    take_kiosk(url, browser, "fr")
 
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(letter),
                     str(OUT / "6-letter")], check=True)
     print(f"  {(OUT / '6-letter.png').relative_to(PROJECT_DIR)}  (page 1 of the PDF, 60 dpi)")
+
+
+KIOSK_MESSAGE = {"en": "You are not alone. People at the town fair are thinking of you.",
+                 "fr": "Tu n'es pas seule. Les gens de la fête de la ville pensent à toi."}
+
+
+def take_kiosk(url: str, browser, lang: str) -> None:
+    """The kiosk flow of the event session FAIR on a tablet-sized screen, in a language."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    page.goto(f"{url}/?s=FAIR")
+    e2e.wait_for_app(page)
+    if lang != "en":
+        page.get_by_role("button", name={"fr": "Français"}[lang]).click()
+        e2e.wait_for_app(page)
+    full_page(page, f"kiosk/{lang}-1-attract.png")
+    page.locator(".st-key-kiosk-start button").click()
+    e2e.wait_for_app(page)
+    full_page(page, f"kiosk/{lang}-2-choose.png")
+    page.locator(".st-key-kiosk-yecenia-armenta-solidarity button").click()
+    e2e.wait_for_app(page)
+    field = page.locator("textarea").first
+    field.fill(KIOSK_MESSAGE[lang])
+    field.press("Tab")
+    e2e.wait_for_app(page)
+    e2e.assert_no_traceback(page, f"kiosk write ({lang})", url)
+    full_page(page, f"kiosk/{lang}-3-write.png")
+    page.locator('[data-testid="stMain"] button').filter(has_text="check_circle").click()
+    e2e.wait_for_app(page)
+    full_page(page, f"kiosk/{lang}-4-thanks.png")
+    context.close()
 
 
 def take_organizer(url: str, browser) -> None:
@@ -212,6 +248,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     (OUT / "composer").mkdir(parents=True, exist_ok=True)
+    (OUT / "kiosk").mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="w4r-shots-") as tmp:
         database = Path(tmp) / "w4r.db"

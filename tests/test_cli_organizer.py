@@ -173,7 +173,7 @@ def test_session_list_json_includes_the_new_fields(capsys, dbfile):
                      "ends_on": "2026-12-10", "cases": ["jani-silva"], "kinds": ["appeal"],
                      "keep_text": True, "personal_data": False, "age_band": "10-15",
                      "language": "pl", "grouping": "Hill School", "leaderboard": True,
-                     "show_names": True, "printer": ""}
+                     "show_names": True, "printer": "", "kiosk": False, "idle_seconds": 120}
     assert listed["CLASS"]["kinds"] == ["solidarity", "appeal"]
     assert "Ms Novák" in out  # not escaped
 

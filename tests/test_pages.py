@@ -49,7 +49,7 @@ def write_for(at: AppTest, case_id: str = CASE, kind: str = "appeal") -> AppTest
     """Choose a case and a kind of letter, landing on the Write page."""
     at.switch_page("pages/cases.py").run()
     at.button(key=f"{case_id}-{kind}").click().run()
-    assert no_error(at).title[0].value.startswith("Write for")
+    assert no_error(at).title[0].value.endswith(load_cases(ROOT / "content" / "cases").get(case_id).name)
     # st.switch_page moved the script; AppTest's own page pointer must follow it
     return no_error(at.switch_page("pages/write.py").run())
 
@@ -93,7 +93,7 @@ class TestHome:
         assert app.title[0].value == "Write for Rights"
         text = " ".join(c.value for c in app.caption)
         assert "not an official Amnesty International product" in text
-        assert any("0 letters counted" in m.value for m in app.markdown)
+        assert any("Letters counted so far: 0" in m.value for m in app.markdown)
 
     def test_join_a_session_by_code(self, app, tmp_path):
         sessions.create(db.connect(tmp_path / "pages.db"), "Class 7B", code="7B2026")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from w4r.i18n import N_
 from w4r.letters import Letter
 
 CHOICES = ("original", "translation", "both")
-CHOICE_LABELS = {"original": "My letter only", "translation": "The translation only",
-                 "both": "Both, my letter then the translation"}
+CHOICE_LABELS = {"original": N_("My letter only"), "translation": N_("The translation only"),
+                 "both": N_("Both, my letter then the translation")}
 
 
 def words_to_translate(letter: Letter) -> str:

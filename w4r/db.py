@@ -92,7 +92,13 @@ def _v3(db: Database) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN printer TEXT NOT NULL DEFAULT ''")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
+def _v4(db: Database) -> None:
+    """Kiosk mode for a session, and how long a kiosk waits before it forgets a visitor."""
+    db.execute("ALTER TABLE sessions ADD COLUMN kiosk INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE sessions ADD COLUMN idle_seconds INTEGER NOT NULL DEFAULT 120")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -17,6 +17,8 @@ AGE_BANDS = ("", "10-15")
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{3,12}$")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read off a projector
 MAX_GOAL = 10_000_000
+DEFAULT_IDLE_S = 120
+IDLE_RANGE = (10, 3600)
 MAX_NAME = 200
 PRINTER_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,127}$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
@@ -43,6 +45,8 @@ class Session:
     leaderboard: bool = False
     show_names: bool = False
     printer: str = ""
+    kiosk: bool = False
+    idle_seconds: int = DEFAULT_IDLE_S
 
     def offers(self, case_id: str) -> bool:
         """True when writers of this session may write for this case (no choice: all cases)."""
@@ -55,6 +59,7 @@ class Session:
 
 
 _FIELDS = [f.name for f in fields(Session)]
+_FLAGS = ("keep_text", "personal_data", "leaderboard", "show_names", "kiosk")
 _SELECT = f"select {', '.join(_FIELDS)} from sessions"
 EDITABLE = tuple(name for name in _FIELDS if name != "code")
 
@@ -63,7 +68,7 @@ def _from_row(row: dict[str, Any]) -> Session:
     values = dict(row)
     for name in ("cases", "kinds"):
         values[name] = tuple(json.loads(values[name] or "[]"))
-    for name in ("keep_text", "personal_data", "leaderboard", "show_names"):
+    for name in _FLAGS:
         values[name] = bool(values[name])
     return Session(**values)
 
@@ -72,7 +77,7 @@ def _to_row(session: Session) -> dict[str, Any]:
     row = asdict(session)
     for name in ("cases", "kinds"):
         row[name] = json.dumps(list(row[name]))
-    for name in ("keep_text", "personal_data", "leaderboard", "show_names"):
+    for name in _FLAGS:
         row[name] = int(row[name])
     return row
 
@@ -114,6 +119,10 @@ def problems(session: Session) -> list[str]:
         found.append("the age band is either empty or 10-15")
     if not LANGUAGE_PATTERN.match(session.language or ""):
         found.append("the language is a code such as en, fr, es or pl")
+    idle = session.idle_seconds
+    if isinstance(idle, bool) or not isinstance(idle, int) or \
+            not IDLE_RANGE[0] <= idle <= IDLE_RANGE[1]:
+        found.append(f"the kiosk's idle time is {IDLE_RANGE[0]} to {IDLE_RANGE[1]} seconds")
     if session.printer and not PRINTER_PATTERN.match(session.printer):
         found.append("a printer name has letters, digits, - and _ only (as CUPS names it)")
     if any(not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", c) for c in session.cases):

@@ -323,3 +323,88 @@ def pending_id(form: str) -> str:
 def renew_id(form: str) -> None:
     """Forget a form's submission id once it was counted, so the next entry is a new one."""
     st.session_state.pop(_PENDING + form, None)
+
+
+# --- the visitor's language and display ------------------------------------------------------
+
+_LANG = "w4r.lang"
+_DISPLAY = "w4r.display."
+_SEEN = "w4r.seen"
+_PHASE = "w4r.kiosk.phase"
+_VISITOR_KEYS = (_DRAFT, _STEP, _TRANSLATION, _PRINT_CHOICE, _PRINTED, _CELEBRATE, _LANG,
+                 _SENT, _OUTCOME, _PHASE)
+
+
+def ui_lang() -> str:
+    """The interface language this visitor chose (the session's language until they choose)."""
+    return st.session_state.get(_LANG) or st.session_state.get(_LANG + ".default", "en")
+
+
+def default_lang(lang: str) -> None:
+    """The language of the session the visitor writes in: the interface's until they choose."""
+    st.session_state[_LANG + ".default"] = lang
+
+
+def lang_key() -> str:
+    """The widget key of the language picker, seeded from the visitor's choice."""
+    st.session_state.setdefault(_WIDGET + "lang", ui_lang())
+    return _WIDGET + "lang"
+
+
+def save_lang() -> None:
+    """Callback of the language picker."""
+    st.session_state[_LANG] = st.session_state[_WIDGET + "lang"]
+
+
+def choose_lang(lang: str) -> None:
+    """Callback of a language button (the kiosk's attract screen)."""
+    st.session_state[_LANG] = lang
+    st.session_state.pop(_WIDGET + "lang", None)
+
+
+def display_key(name: str) -> str:
+    """The widget key of a display switch (larger text, high contrast)."""
+    st.session_state.setdefault(_WIDGET + "display." + name,
+                                st.session_state.get(_DISPLAY + name, False))
+    return _WIDGET + "display." + name
+
+
+def save_display(name: str) -> None:
+    """Callback of a display switch."""
+    st.session_state[_DISPLAY + name] = st.session_state[_WIDGET + "display." + name]
+
+
+def display(name: str) -> bool:
+    """True when the visitor switched this display option on."""
+    return bool(st.session_state.get(_DISPLAY + name, False))
+
+
+# --- the kiosk ------------------------------------------------------------------------------------
+
+def touch(now: float) -> None:
+    """Note that the visitor did something (every full run of the app is a click or a key)."""
+    st.session_state[_SEEN] = now
+
+
+def idle_for(now: float) -> float:
+    """Seconds since the visitor last did something."""
+    return now - st.session_state.get(_SEEN, now)
+
+
+def phase() -> str:
+    """Where the kiosk visitor is: attract, choose, write, done."""
+    return st.session_state.get(_PHASE, "attract")
+
+
+def go_phase(name: str) -> None:
+    """Callback that moves the kiosk visitor on (or back)."""
+    st.session_state[_PHASE] = name
+
+
+def forget_visitor() -> None:
+    """Wipe everything the last visitor left: their letter, language and choices."""
+    for key in _VISITOR_KEYS:
+        st.session_state.pop(key, None)
+    for key in [k for k in st.session_state if str(k).startswith((_WIDGET, _OPTION, _DISPLAY,
+                                                                   _PENDING))]:
+        del st.session_state[key]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -14,13 +15,16 @@ import segno
 from babel import Locale, UnknownLocaleError
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.pages_manager import PagesManager
 
-from w4r import (DISCLAIMER, bilingual, casepack, config, db, kept, letters, pdf, printer,
+from w4r import (DISCLAIMER, bilingual, casepack, config, db, i18n, kept, letters, pdf, printer,
                  prompts, sessions, state, tally, tone, translate)
 from w4r.cases import CASE_SHEET, Case, CaseSet, load_cases, or_case_sheet
+from w4r.i18n import N_
 
 PAGES = {
+    "kiosk": "pages/kiosk.py",
     "home": "pages/home.py",
     "cases": "pages/cases.py",
     "write": "pages/write.py",
@@ -34,15 +38,19 @@ PAGES = {
     "projector": "pages/projector.py",
 }
 PROJECTOR_REFRESH_S = 3
-LAYOUT_LABELS = {"letter": "A letter", "card": "A folded card", "postcard": "A postcard"}
+LAYOUT_LABELS = {"letter": N_("A letter"), "card": N_("A folded card"),
+                 "postcard": N_("A postcard")}
 STUDENT_PAGES = ("home", "cases", "write", "print", "tally")
 ORGANIZER_PAGES = ("session", "case_file", "review", "reports", "projector")
-ACTION_LABELS = {"letter": "Letters", "card": "Cards", "email": "E-mails",
-                 "petition": "Petition signatures", "social": "Social posts"}
-KIND_LABELS = {"solidarity": "Solidarity message", "appeal": "Appeal letter"}
+ACTION_LABELS = {"letter": N_("Letters"), "card": N_("Cards"), "email": N_("E-mails"),
+                 "petition": N_("Petition signatures"), "social": N_("Social posts")}
+STATUS_LABELS = {"new": N_("new"), "printed": N_("printed"), "sent": N_("sent")}
+SESSION_KINDS = {"class": N_("A class"), "event": N_("A public event")}
+AGE_BANDS = {"": N_("Standard"), "10-15": N_("Simpler, for ages 10–15")}
+KIND_LABELS = {"solidarity": N_("Solidarity message"), "appeal": N_("Appeal letter")}
 KIND_HELP = {
-    "solidarity": "to the person at risk or their family: hope and support",
-    "appeal": "to the authority that can act: polite, brief, one clear request",
+    "solidarity": N_("to the person at risk or their family: hope and support"),
+    "appeal": N_("to the authority that can act: polite, brief, one clear request"),
 }
 
 
@@ -129,7 +137,7 @@ def current_session(database: db.Database, code: str) -> sessions.Session:
 
 def disclaimer() -> None:
     """Say plainly that this is not an official Amnesty International product."""
-    st.caption(DISCLAIMER)
+    st.caption(_(DISCLAIMER))
 
 
 def demo_notice(found: CaseSet) -> None:
@@ -137,23 +145,23 @@ def demo_notice(found: CaseSet) -> None:
     past_years = sorted({c.year for c in found.cases if c.is_past})
     if past_years:
         years = ", ".join(map(str, past_years))
-        st.info(f"**Demo cases from past campaigns ({years}).** They show how w4r works with "
-                "real stories from earlier years. This year's cases come from your "
-                "organizer's case file.", icon=":material/history:")
+        st.info(_("**Demo cases from past campaigns ({years}).** They show how w4r works with "
+                  "real stories from earlier years. This year's cases come from your "
+                  "organizer's case file.", years=years), icon=":material/history:")
 
 
 def content_problems(found: CaseSet) -> None:
     """Tell the organizer which case files were left out and why."""
     if found.problems:
-        with st.expander(f"{len(found.problems)} problem(s) in the case files: some cases are "
-                         "left out", icon=":material/warning:"):
+        with st.expander(_("{count} problem(s) in the case files: some cases are left out",
+                           count=len(found.problems)), icon=":material/warning:"):
             st.text("\n".join(map(str, found.problems)))
 
 
 def case_caption(case: Case) -> None:
     """The country and campaign year of a case, saying when it is a past case."""
-    status = (f"Past case · Write for Rights {case.year}" if case.is_past
-              else f"Write for Rights {case.year}")
+    status = (_("Past case · Write for Rights {year}", year=case.year) if case.is_past
+              else _("Write for Rights {year}", year=case.year))
     st.caption(f"{plain(case.country)} · {status}")
 
 
@@ -244,12 +252,13 @@ def thermometer(totals: tally.Totals) -> None:
     """The goal thermometer: how far the session has come, in big numbers and a bar."""
     goal = totals.session.goal
     left, middle, right = st.columns(3)
-    left.metric("Counted", f"{totals.total:,}")
-    middle.metric("Goal", f"{goal:,}" if goal else "—")
-    right.metric("Still to go", f"{max(goal - totals.total, 0):,}" if goal else "—")
+    left.metric(_("Counted"), number(totals.total))
+    middle.metric(_("Goal"), number(goal) if goal else "—")
+    right.metric(_("Still to go"), number(max(goal - totals.total, 0)) if goal else "—")
     if goal:
-        st.progress(totals.progress, text=f"{totals.total:,} of {goal:,} "
-                                          f"({round(100 * totals.progress)}%)")
+        st.progress(totals.progress, text=_("{total} of {goal} ({percent}%)",
+                                            total=number(totals.total), goal=number(goal),
+                                            percent=round(100 * totals.progress)))
 
 
 def big_numbers(name: str, totals: tally.Totals) -> None:
@@ -257,16 +266,19 @@ def big_numbers(name: str, totals: tally.Totals) -> None:
     goal = totals.session.goal
     st.markdown(
         f'<div class="w4r-projector"><div class="w4r-name">{html.escape(name)}</div>'
-        f'<div class="w4r-total" aria-label="letters counted">{totals.total:,}</div>'
-        f'<div class="w4r-label">letters written'
-        + (f" · goal {goal:,}" if goal else "") + "</div></div>"
+        f'<div class="w4r-total" aria-label="{html.escape(_("letters counted"))}">'
+        f'{html.escape(number(totals.total))}</div>'
+        f'<div class="w4r-label">{html.escape(_("letters written"))}'
+        + (html.escape(" · " + _("goal {goal}", goal=number(goal))) if goal else "")
+        + "</div></div>"
         "<style>.w4r-projector{text-align:center}"
         ".w4r-name{font-size:2.4rem;font-weight:600}"
         ".w4r-total{font-size:9rem;font-weight:800;line-height:1.05}"
         ".w4r-label{font-size:1.8rem}</style>",
         unsafe_allow_html=True)
     if goal:
-        st.progress(totals.progress, text=f"{round(100 * totals.progress)}% of our goal")
+        st.progress(totals.progress, text=_("{percent}% of our goal",
+                                            percent=round(100 * totals.progress)))
 
 
 _SEVERITY_BOX = {"block": (st.error, ":material/block:"), "warn": (st.warning, ":material/warning:"),
@@ -280,16 +292,18 @@ def findings(text: str, found: list[tone.Finding]) -> None:
         words = " ".join(text[finding.start:finding.end].split())
         quoted = f"  \n> “{plain(words[:120])}{'…' if len(words) > 120 else ''}”" \
             if words and finding.end - finding.start < len(text) else ""
-        box(f"{plain(finding.message)}{quoted}  \n**Try:** {plain(finding.suggestion)}", icon=icon)
+        box(f"{plain(finding.message)}{quoted}  \n**{_('Try:')}** {plain(finding.suggestion)}",
+            icon=icon)
 
 
 def check_letter(letter: letters.Letter, case: Case, session: sessions.Session,
-                 kind: str) -> tuple[str, list[tone.Finding]]:
+                 kind: str, lang: str | None = None) -> tuple[str, list[tone.Finding]]:
     """Run the tone checker on a letter's own words, with the case's and session's rules."""
+    lang = lang or session.language
     examples = "\n\n".join(step.example for step in
-                            prompts.steps(kind, session.language, session.simple, case=case))
+                            prompts.steps(kind, lang, session.simple, case=case))
     text = tone.letter_words(letter.greeting, letter.paragraphs, letter.closing, letter.name)
-    return text, tone.check(text, kind=kind, lang=session.language, ask=case.appeal.ask,
+    return text, tone.check(text, kind=kind, lang=lang, ask=case.appeal.ask,
                             religious_content=case.solidarity.religious_content,
                             allow_personal_data=session.personal_data, examples=(examples,))
 
@@ -307,17 +321,17 @@ def translation_panel(letter: letters.Letter, case: Case, kind: str) -> None:
     A failure (offline, slow, refused) is a message: the letter stays, printing goes on.
     """
     if not translate.enabled():
-        st.caption("Translation is switched off here. Your letter prints as you wrote it.")
+        st.caption(_("Translation is switched off here. Your letter prints as you wrote it."))
         return
     codes = dict(translate.target_languages())
     default = translate.case_language(case, kind)  # the addressee's language, when the case says
-    target = st.selectbox("Translate into", list(codes), format_func=codes.get,
+    target = st.selectbox(_("Translate into"), list(codes), format_func=codes.get,
                           index=list(codes).index(default) if default in codes else None,
-                          placeholder="Choose a language")
-    st.caption("This sends your letter's words (not your name) to Google Translate, and needs "
-               "the internet. It takes at most a few seconds.")
-    if st.button("Translate", icon=":material/translate:", disabled=target is None):
-        with st.spinner("Translating…"):
+                          placeholder=_("Choose a language"))
+    st.caption(_("This sends your letter's words (not your name) to Google Translate, and "
+                 "needs the internet. It takes at most a few seconds."))
+    if st.button(_("Translate"), icon=":material/translate:", disabled=target is None):
+        with st.spinner(_("Translating…")):
             try:
                 result = translate.translate(bilingual.words_to_translate(letter), target)
             except translate.TranslationError as exc:
@@ -328,19 +342,21 @@ def translation_panel(letter: letters.Letter, case: Case, kind: str) -> None:
     if translated is None:
         return
     mine, theirs = st.columns(2)
-    mine.markdown("**Your letter**")
+    mine.markdown(f"**{_('Your letter')}**")
     mine.text(bilingual.words_to_translate(letter))
     theirs.markdown(f"**{plain(translate.language_name(translated.lang))}**")
     theirs.text(bilingual.words_to_translate(translated))
     st.warning(translate.TRUST_NOTE, icon=":material/info:")
-    st.radio("What to print", bilingual.CHOICES, key=state.print_choice_key(),
-             on_change=state.save_print_choice, format_func=bilingual.CHOICE_LABELS.get)
+    st.radio(_("What to print"), bilingual.CHOICES, key=state.print_choice_key(),
+             on_change=state.save_print_choice,
+             format_func=lambda choice: _(bilingual.CHOICE_LABELS[choice]))
 
 
 def send_to_printer(data: bytes, name: str, title: str) -> None:
     """A button that prints the PDF on the session's printer (lp), once unless asked again."""
     again = state.sent_to_printer(data)
-    st.button(f"Print again on {name}" if again else f"Print on {name}", icon=":material/print:",
+    st.button(_("Print again on {name}", name=name) if again else _("Print on {name}", name=name),
+              icon=":material/print:",
               type="secondary" if again else "primary", on_click=_print_now,
               args=(data, name, title))
     if outcome := state.print_outcome():
@@ -354,11 +370,11 @@ def _print_now(data: bytes, name: str, title: str) -> None:
     try:
         result = printer.print_pdf(data, name, title=f"Write for Rights: {title}")
     except printer.PrintError as exc:
-        state.print_outcome((False, f"Not printed: {exc}. Download the PDF and print it "
-                                    "instead."))
+        state.print_outcome((False, _("Not printed: {reason}. Download the PDF and print it "
+                                      "instead.", reason=exc)))
     else:
         state.mark_sent(data)
-        state.print_outcome((True, f"Sent to {name}. {result.message}"))
+        state.print_outcome((True, _("Sent to {name}.", name=name) + f" {result.message}"))
 
 
 def send_batch_to_printer(items: list[pdf.BatchItem], paper: str, cards: str, name: str,
@@ -372,3 +388,150 @@ def send_batch_to_printer(items: list[pdf.BatchItem], paper: str, cards: str, na
         ok, message = outcome
         (st.success if ok else st.error)(message, icon=":material/print:" if ok
                                          else ":material/print_disabled:")
+
+
+# --- languages, display, kiosk --------------------------------------------------------------
+
+def _(message: str, **values: object) -> str:
+    """A message of the interface in the visitor's language, with {values} filled in."""
+    text = i18n.gettext(state.ui_lang(), message)
+    return text.format(**values) if values else text
+
+
+def lang() -> str:
+    """The visitor's interface language, for dates, numbers and the letter prompts."""
+    return i18n.normalize(state.ui_lang())
+
+
+def number(value: int) -> str:
+    """A number as the visitor's language writes it."""
+    return i18n.number(value, lang())
+
+
+def language_picker(where: DeltaGenerator | None = None) -> None:
+    """Choose the interface language, by the languages' own names (no flags)."""
+    (where or st).selectbox("Language · Langue · Idioma · Język", i18n.LANGUAGES,
+                            key=state.lang_key(), on_change=state.save_lang,
+                            format_func=i18n.name)
+
+
+def display_switches(where: DeltaGenerator | None = None) -> None:
+    """The switches for larger text and high contrast."""
+    place = where or st
+    place.toggle(_("Larger text"), key=state.display_key("large"),
+                 on_change=state.save_display, args=("large",))
+    place.toggle(_("High contrast"), key=state.display_key("contrast"),
+                 on_change=state.save_display, args=("contrast",))
+
+
+_LARGE_CSS = "html, body, [data-testid='stApp'] { font-size: 125% !important; }"
+_CONTRAST_CSS = """
+[data-testid='stApp'], [data-testid='stSidebar'] { background: #000 !important; }
+[data-testid='stApp'] *, [data-testid='stSidebar'] * { color: #fff !important;
+  border-color: #fff !important; }
+[data-testid='stApp'] button, [data-testid='stApp'] input, [data-testid='stApp'] textarea {
+  background: #000 !important; outline: 2px solid #ff0 !important; }
+a { text-decoration: underline !important; color: #ff0 !important; }
+"""
+# The default theme's grey captions are lighter than WCAG AA allows for small text: darken them.
+_BASE_CSS = "[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] * " \
+            "{ color: #4a4a55 !important; }"
+_KIOSK_CSS = """
+[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'],
+[data-testid='stToolbar'], [data-testid='stMainMenu'], header { display: none !important; }
+[data-testid='stApp'] button { min-height: 3.4rem; font-size: 1.25rem; }
+[data-testid='stApp'] textarea { font-size: 1.2rem; }
+.w4r-kiosk-count { font-size: 5rem; font-weight: 800; text-align: center; line-height: 1.1; }
+.w4r-kiosk-label { font-size: 1.4rem; text-align: center; }
+"""
+
+
+def apply_display(kiosk: bool = False) -> None:
+    """Style the page: readable captions, and the visitor's larger text or high contrast."""
+    css = _BASE_CSS + (_KIOSK_CSS if kiosk else "")
+    if state.display("large"):
+        css += _LARGE_CSS
+    if state.display("contrast"):
+        css += _CONTRAST_CSS
+    st.html(f"<style>{css}</style>")
+
+
+KIOSK_REFRESH_S = 5
+KIOSK_LANGUAGES = i18n.LANGUAGES
+DISCLAIMER_KEY = DISCLAIMER
+
+
+def language_label(code: str) -> str:
+    """A language's own name, for a button (no flags)."""
+    return i18n.name(code)
+
+
+def kiosk_idle(session: sessions.Session) -> bool:
+    """Forget a visitor who has done nothing for the session's idle time; True if forgotten."""
+    left_something = state.phase() != "attract" or state.ui_lang() != session.language \
+        or state.display("large") or state.display("contrast")
+    if left_something and state.idle_for(time.time()) > session.idle_seconds:
+        state.forget_visitor()
+        return True
+    return False
+
+
+def kiosk_begin(case: Case, kind: str) -> None:
+    """Callback of a case's button at the kiosk: start the letter and go to writing."""
+    state.begin(case, kind)
+    state.go_phase("write")
+
+
+def kiosk_step(kind: str, session: sessions.Session, case: Case) -> prompts.Step:
+    """The one composer step a kiosk visitor fills in: the message."""
+    found = prompts.steps(kind, lang(), session.simple, case=case)
+    return next(step for step in found if step.field == "message")
+
+
+def kiosk_pdf(letter: letters.Letter) -> pdf.Printed | None:
+    """The visitor's PDF, or None with a message when no font prints their script."""
+    try:
+        return state.printed(letter, "a4")
+    except pdf.UnsupportedText as exc:
+        st.warning(str(exc), icon=":material/translate:")
+        return None
+
+
+def kiosk_count(session: sessions.Session) -> None:
+    """Callback of “Count my letter” at the kiosk: count it once, then say thank you."""
+    state.count_letter()
+    state.go_phase("done")
+
+
+def kiosk_print_and_count(letter: letters.Letter, session: sessions.Session) -> None:
+    """Callback of “Print my letter”: print it on the event's printer, count it, say thanks."""
+    current = state.draft()
+    if current is None or state.is_counted(current.submission_id):
+        state.go_phase("done")  # a second tap: printed and counted already
+        return
+    try:
+        data = state.printed(letter, "a4").data
+        printer.print_pdf(data, session.printer, title="Write for Rights")
+    except (pdf.UnsupportedText, printer.PrintError) as exc:
+        state.print_outcome((False, _("Not printed: {reason}", reason=str(exc))))
+        return
+    kiosk_count(session)
+
+
+def kiosk_exit_form(database: db.Database, session: sessions.Session) -> None:
+    """Leave kiosk mode on this screen with the session's organizer PIN."""
+    with st.form("kiosk-exit", border=False):
+        pin = st.text_input(_("Organizer PIN"), type="password", max_chars=64)
+        leave = st.form_submit_button(_("Leave kiosk mode"))
+    if leave:
+        attempt = state.unlock(database, session.code, pin)
+        if attempt.ok:
+            st.rerun()
+        st.error(attempt.message, icon=":material/lock:")
+
+
+def kiosk_count_banner(total: int, label: str) -> None:
+    """The event's total in big digits, for people walking past."""
+    st.markdown(f'<div class="w4r-kiosk-count" aria-label="{html.escape(label)}">'
+                f'{html.escape(number(total))}</div>'
+                f'<div class="w4r-kiosk-label">{html.escape(label)}</div>', unsafe_allow_html=True)

@@ -1,0 +1,102 @@
+"""Kiosk: the public-event flow on one screen. Attract → choose a case → write → print → thanks;
+back to the attract screen, the visitor forgotten, after the last step or when idle."""
+
+import streamlit as st
+
+from w4r import letters, prompts, state, tally, tone, ui
+from w4r.ui import _
+
+ui.entered_through_app()
+
+database = ui.database()
+session = ui.current_session(database, state.session_code())
+found = ui.offered(database, session)
+draft = state.draft()
+case = found.get(draft.case_id) if draft else None
+phase = state.phase() if case or state.phase() in ("attract", "choose") else "attract"
+
+
+@st.fragment(run_every=ui.KIOSK_REFRESH_S)
+def live_count() -> None:
+    """The event's count, refreshed every few seconds; an idle visitor is sent back home."""
+    if ui.kiosk_idle(session):
+        st.rerun(scope="app")
+    ui.kiosk_count_banner(tally.totals(ui.database(), session).total,
+                          _("letters written here so far"))
+
+
+if phase == "attract":
+    st.title(_("Write for Rights"), anchor=False)
+    st.markdown(f"### {_('Your words can change a life.')}")
+    live_count()
+    st.button(_("Touch to write"), type="primary", width="stretch", icon=":material/edit:",
+              on_click=state.go_phase, args=("choose",), key="kiosk-start")
+    with st.container(horizontal=True):
+        for code in ui.KIOSK_LANGUAGES:
+            st.button(ui.language_label(code), key=f"lang-{code}", on_click=state.choose_lang,
+                      args=(code,), type="tertiary", disabled=ui.lang() == code)
+    ui.display_switches(st.container(horizontal=True))
+    st.caption(ui.plain(_(ui.DISCLAIMER_KEY)))
+    with st.expander(_("Organizer")):
+        ui.kiosk_exit_form(database, session)
+
+elif phase == "choose":
+    live_count()
+    st.header(_("Choose a person to write for"), anchor=False)
+    for case_ in found.cases:
+        with st.container(border=True):
+            st.subheader(case_.name, anchor=False)
+            ui.case_caption(case_)
+            st.markdown(ui.plain(case_.summary))
+            for kind, column in zip(session.kinds, st.columns(len(session.kinds))):
+                column.button(_(ui.KIND_LABELS[kind]), key=f"kiosk-{case_.id}-{kind}",
+                              width="stretch", on_click=ui.kiosk_begin, args=(case_, kind),
+                              type="primary" if kind == "solidarity" else "secondary")
+    st.button(_("Back"), icon=":material/arrow_back:", on_click=state.go_phase,
+              args=("attract",))
+
+elif phase == "write":
+    st.header(_("Write for {name}", name=case.name), anchor=False)
+    step = ui.kiosk_step(draft.kind, session, case)
+    st.markdown(ui.plain(step.prompt))
+    with st.container(horizontal=True):
+        for starter in step.starters:
+            st.button(f"{starter} …", key=f"kiosk-starter-{starter}",
+                      on_click=state.add_text, args=(step.field, starter))
+    st.text_area(step.title, key=state.field_key(step.field), on_change=state.save_field,
+                 args=(step.field,), max_chars=letters.MAX_FIELD, height=160)
+    st.text_input(_("Your first name (optional)"), key=state.field_key("name"),
+                  on_change=state.save_field, args=("name",), max_chars=60)
+    letter = letters.for_print(draft, case, lang=ui.lang())
+    checked, findings = ui.check_letter(letter, case, session, draft.kind, ui.lang())
+    ui.findings(checked, [f for f in findings if f.severity != "tip"])
+    problems = letters.problems(draft)
+    for problem in problems:
+        st.warning(problem, icon=":material/edit_note:")
+    back, done = st.columns(2)
+    back.button(_("Back"), icon=":material/arrow_back:", width="stretch",
+                on_click=state.go_phase, args=("choose",))
+    ready = not problems and not tone.blocking(findings)
+    if session.printer:
+        done.button(_("Print my letter"), type="primary", width="stretch",
+                    icon=":material/print:", disabled=not ready,
+                    on_click=ui.kiosk_print_and_count, args=(letter, session))
+    else:
+        printed = ui.kiosk_pdf(letter) if ready else None
+        if printed is not None:
+            done.download_button(_("Download my letter (PDF)"), data=printed.data,
+                                 file_name=f"write-for-rights-{case.id}.pdf", on_click="ignore",
+                                 mime="application/pdf", width="stretch",
+                                 icon=":material/download:")
+        done.button(_("Count my letter"), type="primary", width="stretch", disabled=not ready,
+                    icon=":material/check_circle:", on_click=ui.kiosk_count, args=(session,))
+    if outcome := state.print_outcome():
+        st.error(outcome[1], icon=":material/print_disabled:")
+
+else:  # done
+    total = tally.totals(database, session).total
+    st.title(_("Thank you!"), anchor=False)
+    st.markdown(f"### {_('Your letter is counted. Letters written here together: {total}', total=ui.number(total))}")
+    st.button(_("Next visitor"), type="primary", width="stretch", icon=":material/restart_alt:",
+              on_click=state.forget_visitor)
+    live_count()

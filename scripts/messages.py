@@ -1,0 +1,88 @@
+"""Extract the interface's messages into content/locale/w4r.pot and bring each catalog up to date.
+
+    .venv/bin/python scripts/messages.py            # write w4r.pot, update fr.po, es.po, pl.po
+    .venv/bin/python scripts/messages.py --check    # exit 1 listing messages a catalog lacks
+
+Messages are the English texts in `_("…")` and `N_("…")` calls of app.py, pages/ and w4r/
+(the disclaimer is added by name). A new message lands in each .po with an empty translation,
+which the app shows in English until a translator fills it in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from w4r import DISCLAIMER, i18n  # noqa: E402
+
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")),
+           *sorted((ROOT / "w4r").glob("*.py"))]
+KEYWORDS = {"_": None, "N_": None}
+
+
+def template() -> Catalog:
+    """Every message of the interface, with where it is used."""
+    catalog = Catalog(project="w4r", charset="utf-8")
+    for path in SOURCES:
+        for line, message, _comments, _context in extract_from_file(
+                "python", str(path), keywords=KEYWORDS):
+            if isinstance(message, str) and message:
+                catalog.add(message, locations=[(str(path.relative_to(ROOT)), line)])
+    catalog.add(DISCLAIMER, locations=[("w4r/__init__.py", 1)])
+    return catalog
+
+
+def catalog_path(lang: str) -> Path:
+    return i18n.locale_dir() / f"{lang}.po"
+
+
+def missing(lang: str, pot: Catalog) -> list[str]:
+    """The template's messages a language's catalog does not translate."""
+    path = catalog_path(lang)
+    if not path.exists():
+        return [m.id for m in pot if m.id]
+    with path.open("rb") as handle:
+        po = read_po(handle)
+    return [m.id for m in pot if m.id and not (po.get(m.id) and po.get(m.id).string)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    pot = template()
+    if args.check:
+        problems = [f"{lang}.po: {message!r}: no translation"
+                    for lang in i18n.LANGUAGES if lang != i18n.DEFAULT
+                    for message in missing(lang, pot)]
+        print("\n".join(problems) or f"{len(pot)} messages, every catalog complete")
+        return 1 if problems else 0
+    folder = i18n.locale_dir()
+    with (folder / i18n.TEMPLATE).open("wb") as handle:
+        write_po(handle, pot, width=100, omit_header=False)
+    for lang in i18n.LANGUAGES:
+        if lang == i18n.DEFAULT:
+            continue
+        path = catalog_path(lang)
+        if path.exists():
+            with path.open("rb") as handle:
+                po = read_po(handle, locale=lang)
+        else:
+            po = Catalog(locale=lang, project="w4r", charset="utf-8")
+        po.update(pot, update_header_comment=False)
+        with path.open("wb") as handle:
+            write_po(handle, po, width=100, ignore_obsolete=True)
+        print(f"{path.relative_to(ROOT)}: {len(missing(lang, pot))} of {len(pot)} to translate")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

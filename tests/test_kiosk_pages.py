@@ -1,0 +1,136 @@
+"""AppTest of kiosk mode: the attract screen, the short flow, forgetting the visitor, the PIN."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from test_pages import ROOT, button, no_error, through_app  # noqa: F401 (autouse fixture)
+from w4r import access, db, i18n, sessions, tally, ui
+
+PIN = "4821"
+MESSAGE = "You are not alone. We think of you."
+
+
+@pytest.fixture
+def db_path(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "kiosk.db"
+    monkeypatch.setenv("W4R_DB", str(path))
+    database = db.connect(path)
+    sessions.update(database, db.DEFAULT_SESSION, kiosk=True, idle_seconds=10)
+    access.set_pin(database, db.DEFAULT_SESSION, PIN)
+    return path
+
+
+@pytest.fixture
+def kiosk(db_path) -> AppTest:
+    return no_error(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
+
+
+def total(db_path) -> int:
+    database = db.connect(db_path)
+    return tally.totals(database, sessions.default(database)).total
+
+
+def write_a_letter(at: AppTest, message: str = MESSAGE) -> AppTest:
+    no_error(at.button(key="kiosk-start").click().run())
+    no_error(at.button(key="kiosk-yecenia-armenta-solidarity").click().run())
+    at.text_area[0].input(message).run()
+    return no_error(at)
+
+
+def test_the_attract_screen_invites_with_the_live_count(kiosk):
+    assert kiosk.title[0].value == "Write for Rights"
+    assert button(kiosk, "Touch to write")
+    assert any('w4r-kiosk-count' in m.value and ">0<" in m.value for m in kiosk.markdown)
+    for page in ("cases", "organizer", "session", "tally"):  # only the kiosk page exists
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            kiosk.switch_page(f"pages/{page}.py")
+
+
+def test_a_visitor_writes_counts_and_is_thanked_with_the_new_total(kiosk, db_path):
+    at = write_a_letter(kiosk)
+    no_error(button(at, "Count my letter").click().run())
+    assert at.title[0].value == "Thank you!"
+    assert any("Letters written here together: 1" in m.value for m in at.markdown)
+    assert total(db_path) == 1
+    no_error(button(at, "Next visitor").click().run())
+    assert button(at, "Touch to write")
+    assert "w4r.draft" not in at.session_state
+
+
+def test_an_unsafe_letter_cannot_be_counted(kiosk):
+    at = write_a_letter(kiosk, "Call me on +44 7700 900123")
+    assert button(at, "Count my letter").disabled
+    assert at.error
+
+
+def test_an_idle_visitor_is_forgotten(kiosk):
+    at = write_a_letter(kiosk)
+    at.session_state["w4r.lang"] = "fr"
+    at.session_state["w4r.seen"] = time.time() - 11  # the session's idle time is 10 s
+    no_error(at.run())
+    assert button(at, "Touch to write"), "back to the attract screen, in English again"
+    assert "w4r.draft" not in at.session_state
+    assert not at.text_area
+
+
+def test_a_visitor_within_the_idle_time_is_kept(kiosk):
+    at = write_a_letter(kiosk)
+    at.session_state["w4r.seen"] = time.time() - 5
+    no_error(at.run())
+    assert at.text_area[0].value == MESSAGE
+
+
+def test_the_language_buttons_switch_the_interface(kiosk):
+    no_error(button(kiosk, "Français").click().run())
+    french = i18n.gettext("fr", "Touch to write")
+    assert french != "Touch to write", "fr.po translates it"
+    assert button(kiosk, french)
+    no_error(button(kiosk, "Polski").click().run())
+    assert button(kiosk, i18n.gettext("pl", "Touch to write"))
+
+
+def test_leaving_kiosk_mode_needs_the_pin(kiosk):
+    kiosk.text_input[0].input("0000")
+    no_error(button(kiosk, "Leave kiosk mode").click().run())
+    assert kiosk.error and button(kiosk, "Touch to write")
+    kiosk.text_input[0].input(PIN)
+    no_error(button(kiosk, "Leave kiosk mode").click().run())
+    at = no_error(kiosk.switch_page("pages/session.py").run())
+    assert at.title[0].value == "Session settings"
+
+
+def test_with_a_printer_the_letter_prints_and_counts_once(kiosk, db_path, tmp_path,
+                                                          monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    lp = bin_dir / "lp"
+    lp.write_text(f"#!/bin/sh\ncat > /dev/null\necho job >> {tmp_path}/jobs\n"
+                  "echo 'request id is hall-1 (1 file(s))'\n")
+    lp.chmod(lp.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    sessions.update(db.connect(db_path), db.DEFAULT_SESSION, printer="hall")
+    at = write_a_letter(kiosk)
+    print_button = button(at, "Print my letter")
+    no_error(print_button.click().run())
+    assert at.title[0].value == "Thank you!"
+    assert (tmp_path / "jobs").read_text().count("job") == 1
+    assert total(db_path) == 1
+
+
+def test_a_missing_printer_keeps_the_letter_and_says_so(kiosk, db_path, tmp_path, monkeypatch):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    sessions.update(db.connect(db_path), db.DEFAULT_SESSION, printer="hall")
+    at = write_a_letter(kiosk)
+    no_error(button(at, "Print my letter").click().run())
+    assert any("Not printed" in e.value for e in at.error)
+    assert at.text_area[0].value == MESSAGE
+    assert total(db_path) == 0

@@ -1,0 +1,72 @@
+"""Interface languages: gettext catalogs (content/locale/<lang>.po) read with babel, and
+numbers and dates written the way each language writes them."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from w4r import config
+
+DEFAULT = "en"
+LANGUAGES = ("en", "fr", "es", "pl")  # the interface languages shipped in content/locale/
+TEMPLATE = "w4r.pot"
+
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+    """Mark a message for translation where it is defined; it is translated where shown."""
+    return message
+
+
+def locale_dir(content_dir: str | Path | None = None) -> Path:
+    """The folder of the catalogs: content/locale (the shipped one when a content folder has none)."""
+    folder = config.content_dir(content_dir) / "locale"
+    return folder if folder.is_dir() else config.DEFAULT_CONTENT / "locale"
+
+
+def name(lang: str) -> str:
+    """A language as its speakers write it ('français'), never a flag."""
+    return Locale.parse(lang).get_display_name(lang).capitalize()
+
+
+def normalize(lang: str | None) -> str:
+    """One of the interface languages: 'fr-CA' → 'fr'; anything unknown → English."""
+    base = (lang or "").replace("_", "-").split("-")[0].lower()
+    return base if base in LANGUAGES else DEFAULT
+
+
+@lru_cache(maxsize=16)
+def _catalog(path: str, mtime_ns: int) -> dict[str, str]:
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+    return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def catalog(lang: str, content_dir: str | Path | None = None) -> dict[str, str]:
+    """The translated messages of a language (empty for English, the source language)."""
+    path = locale_dir(content_dir) / f"{normalize(lang)}.po"
+    if normalize(lang) == DEFAULT or not path.is_file():
+        return {}
+    return _catalog(str(path), path.stat().st_mtime_ns)
+
+
+def gettext(lang: str, message: str) -> str:
+    """The message in a language (as written in English where it has no translation)."""
+    return catalog(lang).get(message, message)
+
+
+def number(value: int, lang: str) -> str:
+    """A whole number as the language writes it ('1,234', '1 234', '1.234')."""
+    return format_decimal(value, locale=normalize(lang) if lang != DEFAULT else "en_GB")
+
+
+def long_date(day: date, lang: str) -> str:
+    """A date as the language writes it ('10 December 2026', '10 grudnia 2026')."""
+    return format_date(day, format="long", locale=normalize(lang) if lang != DEFAULT
+                       else "en_GB")
