@@ -51,7 +51,7 @@ page = st.navigation({
 
 ui.apply_display()
 with st.sidebar:
-    st.markdown(f"**{ui.plain(session.name)}** · {_('code')} `{session.code}`")
+    st.markdown(f"**{ui.plain(session.name)}** · " + _("code") + f" `{session.code}`")
     if organizer:
         st.caption(_("Organizer of {name}", name=ui.plain(organizer.name)))
     ui.language_picker()

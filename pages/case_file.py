@@ -41,7 +41,7 @@ if uploads:
 
 st.subheader(_("2. The cases this session offers"), anchor=False)
 ids = [case.id for case in found.cases]
-names = {case.id: f"{case.name} ({case.year}{', ' + _('past') if case.is_past else ''})"
+names = {case.id: f"{case.name} ({case.year}" + (", " + _("past") if case.is_past else "") + ")"
          for case in found.cases}
 with st.form("offered"):
     chosen = st.multiselect(_("Cases offered to writers (none chosen: all of them)"), ids,

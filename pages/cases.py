@@ -27,7 +27,7 @@ for row_start in range(0, len(found.cases), 2):
             ui.case_heading(case)
             st.markdown(ui.plain(case.summary))
             if case.is_past:
-                st.markdown(f"**{_('What happened:')}** {ui.plain(case.outcome)}")
+                st.markdown("**" + _("What happened:") + "** " + ui.plain(case.outcome))
             with st.expander(_("Read the story")):
                 st.markdown(ui.plain(case.story))
                 if case.quote:

@@ -27,7 +27,7 @@ def live_count() -> None:
 
 if phase == "attract":
     st.title(_("Write for Rights"), anchor=False)
-    st.markdown(f"### {_('Your words can change a life.')}")
+    st.markdown("### " + _("Your words can change a life."))
     live_count()
     st.button(_("Touch to write"), type="primary", width="stretch", icon=":material/edit:",
               on_click=state.go_phase, args=("choose",), key="kiosk-start")
@@ -96,7 +96,8 @@ elif phase == "write":
 else:  # done
     total = tally.totals(database, session).total
     st.title(_("Thank you!"), anchor=False)
-    st.markdown(f"### {_('Your letter is counted. Letters written here together: {total}', total=ui.number(total))}")
+    st.markdown("### " + _("Your letter is counted. Letters written here together: {total}",
+                           total=ui.number(total)))
     st.button(_("Next visitor"), type="primary", width="stretch", icon=":material/restart_alt:",
               on_click=state.forget_visitor)
     live_count()

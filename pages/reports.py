@@ -17,7 +17,7 @@ names = {case.id: case.name for case in found.cases}
 totals = tally.totals(database, session)
 
 st.title(_("Tally & reports"), anchor=False)
-st.markdown(f"**{ui.plain(session.name)}** · {_('code')} `{session.code}`")
+st.markdown(f"**{ui.plain(session.name)}** · " + _("code") + f" `{session.code}`")
 ui.thermometer(totals)
 
 st.subheader(_("By case, kind and action"), anchor=False)

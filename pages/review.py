@@ -38,7 +38,8 @@ if not shown:
 for item in shown:
     case = found.get(item.case_id)
     title = (f"{names.get(item.case_id, item.case_id)} · {_(ui.KIND_LABELS[item.kind])} · "
-             f"{_(ui.STATUS_LABELS[item.status])}{' · ' + _('hidden') if item.hidden else ''}")
+             f"{_(ui.STATUS_LABELS[item.status])}"
+             + (" · " + _("hidden") if item.hidden else ""))
     with st.expander(title):
         if case is None:
             st.text("\n\n".join(v for v in item.parts.values() if v))

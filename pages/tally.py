@@ -13,7 +13,7 @@ totals = tally.totals(database, session)
 names = {case.id: case.name for case in ui.cases(database).cases}
 
 st.title(_("Tally"), anchor=False)
-st.markdown(f"**{ui.plain(session.name)}** · {_('code')} `{session.code}`")
+st.markdown(f"**{ui.plain(session.name)}** · " + _("code") + f" `{session.code}`")
 
 letters_col, solidarity_col, appeal_col = st.columns(3)
 letters_col.metric(_("Letters counted"), ui.number(totals.total))

@@ -71,12 +71,12 @@ with form:
 
 letter = letters.compose(draft, case, lang=ui.lang())
 with preview:
-    st.markdown(f"**{_('Preview')}**")
+    st.markdown("**" + _("Preview") + "**")
     with st.container(border=True):
         st.text(letters.as_text(letter))
     for problem in letters.problems(draft):
         st.warning(problem, icon=":material/edit_note:")
-    st.markdown(f"**{_('Checking your letter')}**")
+    st.markdown("**" + _("Checking your letter") + "**")
     checked, found = ui.check_letter(letter, case, session, draft.kind, ui.lang())
     ui.findings(checked, found)
     if not found and checked:

@@ -292,7 +292,7 @@ def findings(text: str, found: list[tone.Finding]) -> None:
         words = " ".join(text[finding.start:finding.end].split())
         quoted = f"  \n> “{plain(words[:120])}{'…' if len(words) > 120 else ''}”" \
             if words and finding.end - finding.start < len(text) else ""
-        box(f"{plain(finding.message)}{quoted}  \n**{_('Try:')}** {plain(finding.suggestion)}",
+        box(f"{plain(finding.message)}{quoted}  \n**" + _("Try:") + f"** {plain(finding.suggestion)}",
             icon=icon)
 
 
@@ -342,7 +342,7 @@ def translation_panel(letter: letters.Letter, case: Case, kind: str) -> None:
     if translated is None:
         return
     mine, theirs = st.columns(2)
-    mine.markdown(f"**{_('Your letter')}**")
+    mine.markdown("**" + _("Your letter") + "**")
     mine.text(bilingual.words_to_translate(letter))
     theirs.markdown(f"**{plain(translate.language_name(translated.lang))}**")
     theirs.text(bilingual.words_to_translate(translated))
