@@ -33,9 +33,9 @@ if problems or blocked:
         st.warning(problem, icon=":material/edit_note:")
     ui.findings(checked, blocked)
     if blocked:
-        st.markdown(_("**Your letter can't be printed yet.** Change the words above, then come "
-                      "back: it could put the person you write for at risk, or stop the letter "
-                      "from being read."))
+        st.markdown(_("**Your letter can't be printed yet.** Go back and change the words "
+                      "shown above: they could put the person you write for at risk, or stop "
+                      "the letter from being read."))
     if st.button(_("Back to writing"), icon=":material/edit:"):
         st.switch_page(ui.PAGES["write"])
 else:

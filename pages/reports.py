@@ -24,7 +24,7 @@ st.subheader(_("By case, kind and action"), anchor=False)
 rows = tally.breakdown(database, session.code)
 if rows:
     st.dataframe([{_("Case"): names.get(r.case_id, r.case_id), _("Kind"): _(ui.KIND_LABELS[r.kind]),
-                   "Action": _(ui.ACTION_LABELS[r.action]), _("Count"): r.count} for r in rows],
+                   _("Action"): _(ui.ACTION_LABELS[r.action]), _("Count"): r.count} for r in rows],
                  hide_index=True, width="stretch")
 else:
     st.caption(_("Nothing counted yet."))
@@ -64,7 +64,8 @@ if session.grouping:
                       for rank, s in enumerate(sorted(board, key=lambda s: -scores[s.code]), 1)],
                      hide_index=True, width="stretch")
     else:
-        st.caption(_("Turn on “Appear on the leaderboard” in Session settings; only the classes "
+        st.caption(_("Turn on “Appear on the leaderboard of this school or event” in Session "
+                     "settings; only the classes "
                    "or tables that chose it are shown."))
 
 st.subheader(_("Totals across the years"), anchor=False)
@@ -73,7 +74,7 @@ if session.grouping:
     years[session.grouping] = tally.by_year(database, sessions.group_codes(database,
                                                                            session.grouping))
 if st.toggle(_("Add every session on this device (slower on a big database)")):
-    years["This device"] = tally.by_year(database)
+    years[_("This device")] = tally.by_year(database)
 st.dataframe([{_("Year"): year, **{label: totals_.get(year, 0) for label, totals_ in years.items()}}
               for year in sorted({y for t in years.values() for y in t}, reverse=True)],
              hide_index=True)

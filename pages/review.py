@@ -24,8 +24,8 @@ found = ui.cases(database)
 names = {case.id: case.name for case in found.cases}
 counts = kept.status_counts(database, session.code)
 columns = st.columns(4)
-for column, (label, key) in zip(columns, [("New", "new"), ("Printed", "printed"),
-                                          ("Sent", "sent"), ("Hidden", "hidden")]):
+for column, (label, key) in zip(columns, [(_("New"), "new"), (_("Printed"), "printed"),
+                                          (_("Sent"), "sent"), (_("Hidden"), "hidden")]):
     column.metric(label, counts[key])
 
 filter_col, hidden_col = st.columns([3, 1], vertical_alignment="bottom")
@@ -50,11 +50,11 @@ for item in shown:
         st.caption(_("Counted {when} UTC", when=item.kept_at[:16].replace("T", " ")))
         buttons = st.columns(4)
         for column, status in zip(buttons[:2], ("printed", "sent")):
-            column.button(f"Mark {status}", key=f"{status}-{item.submission_id}",
+            column.button(_(ui.MARK_LABELS[status]), key=f"{status}-{item.submission_id}",
                           on_click=ui.mark_letter, args=(session.code, item.submission_id,
                                                          status),
                           disabled=item.status == status)
-        buttons[2].button("Show" if item.hidden else "Hide", key=f"hide-{item.submission_id}",
+        buttons[2].button(_("Show") if item.hidden else _("Hide"), key=f"hide-{item.submission_id}",
                           on_click=ui.hide_letter,
                           args=(session.code, item.submission_id, not item.hidden))
         buttons[3].button(_("Delete text"), key=f"delete-{item.submission_id}",
@@ -64,7 +64,7 @@ for item in shown:
 st.subheader(_("Print the letters as a batch"), anchor=False)
 items, missing = kept.batch(database, session.code, found, case_filter)
 if missing:
-    st.warning(_("Letters for {cases} can't be printed: that case is no longer loaded.",
+    st.warning(_("Letters for {cases} can't be printed: their case is no longer loaded.",
                  cases=", ".join(missing)), icon=":material/warning:")
 if items:
     st.markdown(_("One PDF with the **{count}** kept letter(s) shown above (hidden ones left "

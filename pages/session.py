@@ -84,7 +84,7 @@ if saved:
     except ValueError as exc:
         st.error(_("Not saved: {reason}.", reason=exc))
     else:
-        state.notice("Settings saved.")
+        state.notice(_("Settings saved."))
         st.rerun()
 
 st.subheader(_("Change the organizer PIN"), anchor=False)

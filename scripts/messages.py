@@ -45,13 +45,15 @@ def catalog_path(lang: str) -> Path:
 
 
 def missing(lang: str, pot: Catalog) -> list[str]:
-    """The template's messages a language's catalog does not translate."""
+    """The template's messages a language's catalog does not translate (fuzzy ones included:
+    the app does not show a fuzzy translation)."""
     path = catalog_path(lang)
     if not path.exists():
         return [m.id for m in pot if m.id]
     with path.open("rb") as handle:
         po = read_po(handle)
-    return [m.id for m in pot if m.id and not (po.get(m.id) and po.get(m.id).string)]
+    return [m.id for m in pot if m.id and not (po.get(m.id) and po.get(m.id).string
+                                                and not po.get(m.id).fuzzy)]
 
 
 def main() -> int:
@@ -77,7 +79,7 @@ def main() -> int:
                 po = read_po(handle, locale=lang)
         else:
             po = Catalog(locale=lang, project="w4r", charset="utf-8")
-        po.update(pot, update_header_comment=False)
+        po.update(pot, no_fuzzy_matching=True, update_header_comment=False)  # no guesses
         with path.open("wb") as handle:
             write_po(handle, po, width=100, ignore_obsolete=True)
         print(f"{path.relative_to(ROOT)}: {len(missing(lang, pot))} of {len(pot)} to translate")

@@ -95,3 +95,22 @@ def test_the_kiosk_in_another_language(tmp_path, monkeypatch, lang):
     at = no_error(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
     assert [b.label for b in at.button][0] == i18n.gettext(lang, "Touch to write")
     assert untranslated(at, lang) == []
+
+
+def test_a_fuzzy_translation_counts_as_missing(tmp_path, monkeypatch):
+    """The app ignores fuzzy entries, so the check must too (a guess is not a translation)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    (tmp_path / "locale").mkdir()
+    po = Catalog(locale="fr")
+    po.add("Touch to write", "Touche pour écrire", flags=["fuzzy"])
+    po.add("Back", "Retour")
+    with (tmp_path / "locale" / "fr.po").open("wb") as handle:
+        write_po(handle, po)
+    monkeypatch.setenv("W4R_CONTENT", str(tmp_path))
+    pot = Catalog()
+    pot.add("Touch to write")
+    pot.add("Back")
+    assert messages.missing("fr", pot) == ["Touch to write"]
+    assert i18n.catalog("fr", tmp_path) == {"Back": "Retour"}

@@ -20,7 +20,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from w4r import (DISCLAIMER, bilingual, casepack, config, db, i18n, kept, letters, pdf, printer,
                  prompts, sessions, state, tally, tone, translate)
-from w4r.cases import CASE_SHEET, Case, CaseSet, load_cases, or_case_sheet
+from w4r.cases import Case, CaseSet, load_cases
 from w4r.i18n import N_
 
 PAGES = {
@@ -45,6 +45,7 @@ ORGANIZER_PAGES = ("session", "case_file", "review", "reports", "projector")
 ACTION_LABELS = {"letter": N_("Letters"), "card": N_("Cards"), "email": N_("E-mails"),
                  "petition": N_("Petition signatures"), "social": N_("Social posts")}
 STATUS_LABELS = {"new": N_("new"), "printed": N_("printed"), "sent": N_("sent")}
+MARK_LABELS = {"printed": N_("Mark printed"), "sent": N_("Mark sent")}
 SESSION_KINDS = {"class": N_("A class"), "event": N_("A public event")}
 AGE_BANDS = {"": N_("Standard"), "10-15": N_("Simpler, for ages 10–15")}
 KIND_LABELS = {"solidarity": N_("Solidarity message"), "appeal": N_("Appeal letter")}
@@ -171,17 +172,6 @@ def case_heading(case: Case) -> None:
     case_caption(case)
 
 
-def case_sheet_fields(fields: dict[str, str | tuple[str, ...] | bool | None]) -> None:
-    """List what the case file gives for a letter, and in one line what it leaves to the sheet."""
-    given = {label: v for label, v in fields.items() if v not in ("", (), None)}
-    lines = [f"**{label}:** " + ({True: "yes", False: "no"}[v] if isinstance(v, bool)
-                                 else value(v)) for label, v in given.items()]
-    missing = [label.lower() for label in fields if label not in given]
-    if missing:
-        lines.append(f"*Not in the case file, {CASE_SHEET}:* {', '.join(missing)}.")
-    st.markdown("  \n".join(lines))
-
-
 LANGUAGES = ("en", "fr", "es", "pl", "de", "it", "pt", "nl", "ar", "he", "ru", "uk", "tr", "hi",
              "zh", "ja", "ko", "vi", "sw")
 
@@ -216,13 +206,6 @@ def plain(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
 
 
-def value(text: str | tuple[str, ...]) -> str:
-    """A case field as markdown, or “see this year's case sheet” where the file leaves it empty."""
-    shown = or_case_sheet(tuple(text) if isinstance(text, tuple) else text)
-    return f"*{CASE_SHEET}*" if shown == CASE_SHEET else plain(shown).replace("\n", "  \n")
-
-
-
 # --- callbacks of the organizer's buttons (they run before the page is drawn again) ---------
 
 def mark_letter(code: str, submission_id: str, status: str) -> None:
@@ -244,8 +227,8 @@ def add_again(entry: str, action: tally.Action, case_name: str) -> None:
     """Add a hand-written entry once more, on purpose, under a new submission id."""
     state.renew_id(entry)
     tally.record(db.connect(), replace(action, submission_id=state.pending_id(entry)))
-    state.notice(f"Added {action.count} {ACTION_LABELS[action.action].lower()} for {case_name} "
-                 "once more.")
+    state.notice(_("Added {count} × {action} for {case} once more.", count=action.count,
+                   action=_(ACTION_LABELS[action.action]).lower(), case=case_name))
 
 
 def thermometer(totals: tally.Totals) -> None:
@@ -266,9 +249,9 @@ def big_numbers(name: str, totals: tally.Totals) -> None:
     goal = totals.session.goal
     st.markdown(
         f'<div class="w4r-projector"><div class="w4r-name">{html.escape(name)}</div>'
-        f'<div class="w4r-total" aria-label="{html.escape(_("letters counted"))}">'
+        '<div class="w4r-total" aria-label="' + html.escape(_("letters counted")) + '">'
         f'{html.escape(number(totals.total))}</div>'
-        f'<div class="w4r-label">{html.escape(_("letters written"))}'
+        '<div class="w4r-label">' + html.escape(_("letters written"))
         + (html.escape(" · " + _("goal {goal}", goal=number(goal))) if goal else "")
         + "</div></div>"
         "<style>.w4r-projector{text-align:center}"
@@ -380,8 +363,8 @@ def _print_now(data: bytes, name: str, title: str) -> None:
 def send_batch_to_printer(items: list[pdf.BatchItem], paper: str, cards: str, name: str,
                           title: str) -> None:
     """A button that builds the batch and sends it to the session's printer."""
-    if st.button(f"Print the batch on {name}", icon=":material/print:"):
-        with st.spinner("Laying out the letters…"):
+    if st.button(_("Print the batch on {name}", name=name), icon=":material/print:"):
+        with st.spinner(_("Laying out the letters…")):
             data = pdf.build_batch(items, paper, cards).data
         _print_now(data, name, f"{title}: letters")
     if outcome := state.print_outcome():
