@@ -3,7 +3,7 @@ back to the attract screen, the visitor forgotten, after the last step or when i
 
 import streamlit as st
 
-from w4r import letters, prompts, state, tally, tone, ui
+from w4r import letters, state, tally, tone, ui
 from w4r.ui import _
 
 ui.entered_through_app()
@@ -90,8 +90,7 @@ elif phase == "write":
                                  icon=":material/download:")
         done.button(_("Count my letter"), type="primary", width="stretch", disabled=not ready,
                     icon=":material/check_circle:", on_click=ui.kiosk_count, args=(session,))
-    if outcome := state.print_outcome():
-        st.error(outcome[1], icon=":material/print_disabled:")
+    ui.print_outcome()
 
 else:  # done
     total = tally.totals(database, session).total

@@ -41,9 +41,9 @@ if problems or blocked:
 else:
     ui.findings(checked, [f for f in found if f.severity == "warn"])
     paper_col, layout_col = st.columns(2)
-    paper_col.radio(_("Paper"), options=list(pdf.PAPERS), key=state.paper_key(),
-                    on_change=state.save_paper, horizontal=True,
-                    format_func={"a4": "A4", "letter": "US Letter"}.get)
+    paper_col.radio(_("Paper"), options=list(pdf.PAPERS), key=state.option_key("paper", "a4"),
+                    on_change=state.save_option, args=("paper",), horizontal=True,
+                    format_func=ui.PAPER_LABELS.get)
     if draft.kind == "solidarity":
         layout_col.radio(_("Print it as"), pdf.LAYOUTS, key=state.option_key("layout", "letter"),
                          on_change=state.save_option, args=("layout",), horizontal=True,
@@ -55,11 +55,11 @@ else:
     with st.container(border=True):
         st.markdown(_("**Translate my letter** (optional)"))
         ui.translation_panel(letter, case, draft.kind)
-    chosen = bilingual.to_print(letter, state.translation(letter), state.print_choice(),
+    chosen = bilingual.to_print(letter, state.translation(letter), state.option("print", "original"),
                                 ui.translation_heading(state.translation(letter)))
     try:
         layout = state.option("layout", "letter") if draft.kind == "solidarity" else "letter"
-        printed = state.printed(chosen, state.paper(), layout)
+        printed = state.printed(chosen, state.option("paper", "a4"), layout)
     except pdf.UnsupportedText as exc:
         st.warning(str(exc), icon=":material/translate:")
     else:

@@ -82,7 +82,7 @@ st.dataframe([{_("Year"): year, **{label: totals_.get(year, 0) for label, totals
 st.subheader(_("Export and report"), anchor=False)
 report_col, paper_col = st.columns([2, 1], vertical_alignment="bottom")
 report_paper = paper_col.radio(_("Paper"), list(pdf.PAPERS), horizontal=True, key="report-paper",
-                               format_func={"a4": "A4", "letter": "US Letter"}.get)
+                               format_func=ui.PAPER_LABELS.get)
 report = reports.summary(database, session, names)
 report_col.download_button(_("Printable report or certificate (PDF)"), on_click="ignore",
                            data=lambda: pdf.build_report(report, report_paper).data,

@@ -73,7 +73,7 @@ if items:
                   count=len(items)))
     paper_col, cards_col = st.columns(2)
     paper = paper_col.radio(_("Paper"), list(pdf.PAPERS), horizontal=True, key="batch-paper",
-                            format_func={"a4": "A4", "letter": "US Letter"}.get)
+                            format_func=ui.PAPER_LABELS.get)
     cards = cards_col.radio(_("Solidarity messages as"), pdf.LAYOUTS, horizontal=True,
                             key="batch-cards", format_func=lambda layout: _(ui.LAYOUT_LABELS[layout]))
     batch_col, labels_col = st.columns(2)

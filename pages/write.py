@@ -46,7 +46,7 @@ with form:
             for number, fact in enumerate(prompts.facts(case, session.simple)):
                 st.button(fact, key=f"fact-{number}", on_click=state.add_text,
                           args=(step.field, fact), icon=":material/add:")
-    widget = st.text_input if step.field in ("greeting", "closing", "name") else st.text_area
+    widget = st.text_input if step.field in letters.ONE_LINE else st.text_area
     widget(step.title, key=state.field_key(step.field), on_change=state.save_field,
            args=(step.field,), max_chars=letters.MAX_FIELD, placeholder=step.example)
     st.caption(_("Tip:") + " " + ui.plain(step.hint))

@@ -6,6 +6,7 @@ W4R_CONTENT is cleared, so no test can touch data/w4r.db or a developer's own co
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -60,3 +61,38 @@ def case(cases):
     assert found is not None, f"the shipped content should hold {CASE_WITH_ASK}"
     assert found.appeal.ask, f"{CASE_WITH_ASK} should have an appeal ask"
     return found
+
+
+FAKE_LP = """#!/bin/sh
+# A stand-in for CUPS's lp: records its arguments, the document and each job, answers like lp.
+printer=""
+previous=""
+for arg in "$@"; do
+  printf '%s\\n' "$arg"
+  [ "$previous" = "-d" ] && printer="$arg"
+  previous="$arg"
+done > "{out}/args"
+cat > "{out}/sent.pdf"
+echo job >> "{out}/jobs"
+echo "request id is $printer-7 (1 file(s))"
+"""
+
+
+@pytest.fixture
+def fake_lp(tmp_path, monkeypatch):
+    """An `lp` first on PATH that writes args, sent.pdf and jobs into tmp_path."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    script = folder / "lp"
+    script.write_text(FAKE_LP.format(out=tmp_path))
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return tmp_path
+
+
+@pytest.fixture
+def no_lp(tmp_path, monkeypatch):
+    """A PATH where no lp (nor anything else) can be found."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))

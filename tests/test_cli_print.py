@@ -3,11 +3,7 @@ layout and sender options of `letter pdf`."""
 
 from __future__ import annotations
 
-import io
-import os
 import re
-import stat
-import textwrap
 
 import pytest
 from pypdf import PdfReader
@@ -80,35 +76,18 @@ def test_a_session_without_kept_letters_says_why(capsys, tmp_path):
     assert "does not keep letter text" in assert_one_clear_line(err)
 
 
-def install_lp(folder, body):
-    script = folder / "lp"
-    script.write_text("#!/bin/sh\n" + textwrap.dedent(body))
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-
-
-def test_the_batch_goes_to_the_printer_through_lp(capsys, kept_db, tmp_path, monkeypatch):
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    install_lp(bin_dir, f"""\
-        for arg in "$@"; do printf '%s\\n' "$arg"; done > "{tmp_path}/args"
-        cat > "{tmp_path}/stdin"
-        echo "request id is hall-7 (1 file(s))"
-        """)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}/usr/bin:/bin")
+def test_the_batch_goes_to_the_printer_through_lp(capsys, kept_db, tmp_path, fake_lp):
     out = tmp_path / "batch.pdf"
     code, _, err = run_main(capsys, "--db", kept_db, "print", "batch", "--session", "KEEP",
                             "-o", out, "--printer", "hall")
     assert code == 0, err
     args = (tmp_path / "args").read_text().splitlines()
     assert args[args.index("-d") + 1] == "hall"
-    assert (tmp_path / "stdin").read_bytes() == out.read_bytes()
+    assert (tmp_path / "sent.pdf").read_bytes() == out.read_bytes()
     assert "hall-7" in err
 
 
-def test_a_missing_lp_is_a_clear_message(capsys, kept_db, tmp_path, monkeypatch):
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
+def test_a_missing_lp_is_a_clear_message(capsys, kept_db, tmp_path, no_lp):
     code, _, err = run_main(capsys, "--db", kept_db, "print", "batch", "--session", "KEEP",
                             "-o", tmp_path / "b.pdf", "--printer", "hall")
     assert code == 1

@@ -229,17 +229,7 @@ class TestPrintOptions:
                         .split())
         assert "Kraków" in text and "Re: Yecenia Armenta" in text
 
-    def test_the_session_printer_prints_once_unless_asked_again(self, app, tmp_path,
-                                                                 monkeypatch):
-        import os
-        import stat
-        bin_dir = tmp_path / "bin"
-        bin_dir.mkdir()
-        lp = bin_dir / "lp"
-        lp.write_text(f"#!/bin/sh\ncat > /dev/null\necho job >> {tmp_path}/jobs\n"
-                      "echo 'request id is hall-1 (1 file(s))'\n")
-        lp.chmod(lp.stat().st_mode | stat.S_IEXEC)
-        monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    def test_the_session_printer_prints_once_unless_asked_again(self, app, tmp_path, fake_lp):
         sessions.update(db.connect(tmp_path / "pages.db"), db.DEFAULT_SESSION, printer="hall")
         at = write_for(app, kind="solidarity")
         field(at, "message").input("You are not alone.").run()
@@ -249,10 +239,7 @@ class TestPrintOptions:
         assert (tmp_path / "jobs").read_text().count("job") == 1
         assert button(at, "Print again on hall")
 
-    def test_a_missing_printer_is_a_message_and_the_pdf_stays(self, app, tmp_path, monkeypatch):
-        empty = tmp_path / "empty"
-        empty.mkdir()
-        monkeypatch.setenv("PATH", str(empty))
+    def test_a_missing_printer_is_a_message_and_the_pdf_stays(self, app, tmp_path, no_lp):
         sessions.update(db.connect(tmp_path / "pages.db"), db.DEFAULT_SESSION, printer="hall")
         at = write_for(app, kind="solidarity")
         field(at, "message").input("You are not alone.").run()

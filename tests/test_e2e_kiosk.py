@@ -5,9 +5,6 @@ from outside the machine."""
 
 from __future__ import annotations
 
-import os
-import stat
-import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,15 +26,9 @@ MESSAGE = "You are not alone: a visitor at the town fair is thinking of you."
 
 
 @pytest.fixture
-def kiosk_app(tmp_path, monkeypatch):
-    """A kiosk session with a printer that is a stand-in lp recording each job."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    lp = bin_dir / "lp"
-    lp.write_text(f"#!/bin/sh\ncat > {tmp_path}/job.pdf\necho job >> {tmp_path}/jobs\n"
-                  "echo 'request id is fair-1 (1 file(s))'\n")
-    lp.chmod(lp.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+def kiosk_app(tmp_path, fake_lp):
+    """A kiosk session with a printer that is a stand-in lp recording each job (the server
+    inherits the PATH where fake_lp put it)."""
     path = tmp_path / "w4r.db"
     database = db.connect(path)
     sessions.update(database, db.DEFAULT_SESSION, name="Town fair", kind="event", kiosk=True,

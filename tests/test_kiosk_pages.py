@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import stat
 import time
 from pathlib import Path
 
@@ -11,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from test_pages import ROOT, button, no_error, through_app  # noqa: F401 (autouse fixture)
-from w4r import access, db, i18n, sessions, tally, ui
+from w4r import access, db, i18n, sessions, tally
 
 PIN = "4821"
 MESSAGE = "You are not alone. We think of you."
@@ -106,15 +104,7 @@ def test_leaving_kiosk_mode_needs_the_pin(kiosk):
     assert at.title[0].value == "Session settings"
 
 
-def test_with_a_printer_the_letter_prints_and_counts_once(kiosk, db_path, tmp_path,
-                                                          monkeypatch):
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    lp = bin_dir / "lp"
-    lp.write_text(f"#!/bin/sh\ncat > /dev/null\necho job >> {tmp_path}/jobs\n"
-                  "echo 'request id is hall-1 (1 file(s))'\n")
-    lp.chmod(lp.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+def test_with_a_printer_the_letter_prints_and_counts_once(kiosk, db_path, tmp_path, fake_lp):
     sessions.update(db.connect(db_path), db.DEFAULT_SESSION, printer="hall")
     at = write_a_letter(kiosk)
     print_button = button(at, "Print my letter")
@@ -124,10 +114,7 @@ def test_with_a_printer_the_letter_prints_and_counts_once(kiosk, db_path, tmp_pa
     assert total(db_path) == 1
 
 
-def test_a_missing_printer_keeps_the_letter_and_says_so(kiosk, db_path, tmp_path, monkeypatch):
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
+def test_a_missing_printer_keeps_the_letter_and_says_so(kiosk, db_path, no_lp):
     sessions.update(db.connect(db_path), db.DEFAULT_SESSION, printer="hall")
     at = write_a_letter(kiosk)
     no_error(button(at, "Print my letter").click().run())

@@ -307,16 +307,7 @@ class TestBatchAndReport:
         assert "Download the batch (PDF)" in labels
         assert any("**2** kept letter(s)" in m.value for m in at.markdown)
 
-    def test_the_batch_goes_to_the_session_printer(self, db_path, tmp_path, monkeypatch):
-        import os
-        import stat
-        bin_dir = tmp_path / "bin"
-        bin_dir.mkdir()
-        lp = bin_dir / "lp"
-        lp.write_text(f"#!/bin/sh\ncat > {tmp_path}/sent.pdf\n"
-                      "echo 'request id is hall-9 (1 file(s))'\n")
-        lp.chmod(lp.stat().st_mode | stat.S_IEXEC)
-        monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    def test_the_batch_goes_to_the_session_printer(self, db_path, tmp_path, fake_lp):
         at = signed_in(db_path)
         sessions.update(db.connect(db_path), db.DEFAULT_SESSION, keep_text=True, printer="hall")
         count_letter(db_path, message="Stay strong.")

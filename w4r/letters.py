@@ -16,6 +16,7 @@ from w4r.tally import KINDS, new_submission_id
 MAX_FIELD = 3_000
 MAX_LETTER = 6_000
 FIELDS = ("greeting", "about", "message", "request", "closing", "name")
+ONE_LINE = ("greeting", "closing", "name")  # the parts written on one line (the rest: paragraphs)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # "Re:" in the languages whose letter convention we are sure of; others print the name alone.
 SUBJECT_PREFIX = {"en": "Re: ", "fr": "Objet : ", "de": "Betreff: ", "es": "Asunto: ",

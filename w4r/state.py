@@ -15,18 +15,15 @@ _SESSION = "w4r.session"
 _DRAFT = "w4r.draft"
 _COUNTED = "w4r.counted"
 _CELEBRATE = "w4r.celebrate"
-_PAPER = "w4r.paper"
 _PRINTED = "w4r.printed"
 _NOTICE = "w4r.notice"
 _WIDGET = "w4r.field."
 _ORGANIZER = "w4r.organizer"
 _STEP = "w4r.step"
-_ONE_LINE = ("greeting", "closing", "name")  # parts written on one line
 _TRANSLATION = "w4r.translation"
 _OPTION = "w4r.option."
 _SENT = "w4r.sent"
 _OUTCOME = "w4r.print_outcome"
-_PRINT_CHOICE = "w4r.print_choice"
 _PENDING = "w4r.pending."
 
 
@@ -138,7 +135,7 @@ def add_text(name: str, text: str) -> None:
     if current is None:
         return
     before = getattr(current, name).rstrip()
-    joined = text if name in _ONE_LINE or not before else f"{before} {text}"
+    joined = text if name in letters.ONE_LINE or not before else f"{before} {text}"
     setattr(current, name, letters.clean(joined)[:letters.MAX_FIELD])
     st.session_state[_WIDGET + name] = getattr(current, name)
 
@@ -162,39 +159,6 @@ def keep_translation(letter: letters.Letter, translated: letters.Letter) -> None
     st.session_state[_TRANSLATION] = (letter, translated)
 
 
-def print_choice_key() -> str:
-    """The widget key of "what to print" (original, translation or both), seeded once."""
-    st.session_state.setdefault(_WIDGET + "print", st.session_state.get(_PRINT_CHOICE,
-                                                                        "original"))
-    return _WIDGET + "print"
-
-
-def save_print_choice() -> None:
-    """Callback of "what to print"."""
-    st.session_state[_PRINT_CHOICE] = st.session_state[_WIDGET + "print"]
-
-
-def print_choice() -> str:
-    """What the writer chose to print: the original, the translation, or both."""
-    return st.session_state.get(_PRINT_CHOICE, "original")
-
-
-def paper() -> str:
-    """The paper size chosen for printing (A4 unless changed)."""
-    return st.session_state.get(_PAPER, "a4")
-
-
-def paper_key() -> str:
-    """The widget key of the paper selector (kept under its own non-widget copy too)."""
-    st.session_state.setdefault(_WIDGET + "paper", paper())
-    return _WIDGET + "paper"
-
-
-def save_paper() -> None:
-    """Callback of the paper selector."""
-    st.session_state[_PAPER] = st.session_state[_WIDGET + "paper"]
-
-
 def printed(letter: letters.Letter, paper_size: str, layout: str = "letter") -> pdf.Printed:
     """The letter's PDF, built once per version of the letter (reruns reuse it).
 
@@ -209,7 +173,8 @@ def printed(letter: letters.Letter, paper_size: str, layout: str = "letter") -> 
 
 
 def option_key(name: str, default: str) -> str:
-    """The widget key of a print option (layout, town…), seeded from its remembered value."""
+    """The widget key of a print option (paper, layout, town, what to print), seeded from its
+    remembered value."""
     st.session_state.setdefault(_WIDGET + name, st.session_state.get(_OPTION + name, default))
     return _WIDGET + name
 
@@ -247,7 +212,7 @@ def new_letter() -> None:
     st.session_state.pop(_DRAFT, None)
     st.session_state.pop(_STEP, None)
     st.session_state.pop(_TRANSLATION, None)
-    st.session_state.pop(_PRINT_CHOICE, None)
+    st.session_state.pop(_OPTION + "print", None)  # a new letter starts untranslated
     st.session_state.pop(_WIDGET + "print", None)
     st.session_state.pop(_PRINTED, None)
     for name in (*letters.FIELDS, "kind"):
@@ -331,7 +296,7 @@ _LANG = "w4r.lang"
 _DISPLAY = "w4r.display."
 _SEEN = "w4r.seen"
 _PHASE = "w4r.kiosk.phase"
-_VISITOR_KEYS = (_DRAFT, _STEP, _TRANSLATION, _PRINT_CHOICE, _PRINTED, _CELEBRATE, _LANG,
+_VISITOR_KEYS = (_DRAFT, _STEP, _TRANSLATION, _PRINTED, _CELEBRATE, _LANG,
                  _SENT, _OUTCOME, _PHASE)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -38,6 +40,7 @@ PAGES = {
     "projector": "pages/projector.py",
 }
 PROJECTOR_REFRESH_S = 3
+PAPER_LABELS = {"a4": "A4", "letter": "US Letter"}
 LAYOUT_LABELS = {"letter": N_("A letter"), "card": N_("A folded card"),
                  "postcard": N_("A postcard")}
 STUDENT_PAGES = ("home", "cases", "write", "print", "tally")
@@ -97,10 +100,9 @@ def _merge(folder: str, signature: tuple, stored: tuple, db_file: str) -> CaseSe
     return casepack.merged(_load(folder, signature), db.connect(db_file))
 
 
-def cases(database: db.Database | None = None) -> CaseSet:
+def cases(database: db.Database) -> CaseSet:
     """Every case: the content folder's, with uploaded and edited ones on top (cached)."""
     folder = config.cases_dir()
-    database = database or db.connect()
     return _merge(str(folder), _signature(folder), casepack.signature(database),
                   str(config.db_path()))
 
@@ -268,7 +270,7 @@ _SEVERITY_BOX = {"block": (st.error, ":material/block:"), "warn": (st.warning, "
                  "tip": (st.info, ":material/lightbulb:")}
 
 
-def findings(text: str, found: list[tone.Finding]) -> None:
+def findings(text: str, found: Sequence[tone.Finding]) -> None:
     """Show the checker's findings: what it noticed, the words concerned, and what to do."""
     for finding in found:
         box, icon = _SEVERITY_BOX[finding.severity]
@@ -279,16 +281,22 @@ def findings(text: str, found: list[tone.Finding]) -> None:
             icon=icon)
 
 
+@functools.lru_cache(maxsize=2048)
 def check_letter(letter: letters.Letter, case: Case, session: sessions.Session,
-                 kind: str, lang: str | None = None) -> tuple[str, list[tone.Finding]]:
-    """Run the tone checker on a letter's own words, with the case's and session's rules."""
+                 kind: str, lang: str | None = None) -> tuple[str, tuple[tone.Finding, ...]]:
+    """Run the tone checker on a letter's own words, with the case's and session's rules.
+
+    Pure, so remembered: a rerun (and the review of many kept letters) checks each version of
+    a letter once.
+    """
     lang = lang or session.language
     examples = "\n\n".join(step.example for step in
                             prompts.steps(kind, lang, session.simple, case=case))
     text = tone.letter_words(letter.greeting, letter.paragraphs, letter.closing, letter.name)
-    return text, tone.check(text, kind=kind, lang=lang, ask=case.appeal.ask,
-                            religious_content=case.solidarity.religious_content,
-                            allow_personal_data=session.personal_data, examples=(examples,))
+    return text, tuple(tone.check(text, kind=kind, lang=lang, ask=case.appeal.ask,
+                                  religious_content=case.solidarity.religious_content,
+                                  allow_personal_data=session.personal_data,
+                                  examples=(examples,)))
 
 
 def translation_heading(translated: letters.Letter | None) -> str:
@@ -330,8 +338,8 @@ def translation_panel(letter: letters.Letter, case: Case, kind: str) -> None:
     theirs.markdown(f"**{plain(translate.language_name(translated.lang))}**")
     theirs.text(bilingual.words_to_translate(translated))
     st.warning(translate.TRUST_NOTE, icon=":material/info:")
-    st.radio(_("What to print"), bilingual.CHOICES, key=state.print_choice_key(),
-             on_change=state.save_print_choice,
+    st.radio(_("What to print"), bilingual.CHOICES, key=state.option_key("print", "original"),
+             on_change=state.save_option, args=("print",),
              format_func=lambda choice: _(bilingual.CHOICE_LABELS[choice]))
 
 
@@ -342,6 +350,11 @@ def send_to_printer(data: bytes, name: str, title: str) -> None:
               icon=":material/print:",
               type="secondary" if again else "primary", on_click=_print_now,
               args=(data, name, title))
+    print_outcome()
+
+
+def print_outcome() -> None:
+    """Show what the printer said after the last print button, once."""
     if outcome := state.print_outcome():
         ok, message = outcome
         (st.success if ok else st.error)(message, icon=":material/print:" if ok
@@ -367,10 +380,7 @@ def send_batch_to_printer(items: list[pdf.BatchItem], paper: str, cards: str, na
         with st.spinner(_("Laying out the letters…")):
             data = pdf.build_batch(items, paper, cards).data
         _print_now(data, name, f"{title}: letters")
-    if outcome := state.print_outcome():
-        ok, message = outcome
-        (st.success if ok else st.error)(message, icon=":material/print:" if ok
-                                         else ":material/print_disabled:")
+    print_outcome()
 
 
 # --- languages, display, kiosk --------------------------------------------------------------
