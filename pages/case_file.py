@@ -3,20 +3,17 @@
 import streamlit as st
 
 from w4r import casepack, config, sessions, state, ui
-from w4r.ui import _
+from w4r.ui import _, case_cards as case_ui, organizer
 
 ui.entered_through_app()
 
 database = ui.database()
-session = ui.organizer_session(database)
-if session is None:
-    st.switch_page(ui.PAGES["organizer"])
+session = organizer.require(database, "cases")
 
 st.title(_("Case file"), anchor=False)
-if message := state.notice():
-    st.success(message, icon=":material/check_circle:")
-found = ui.cases(database)
-ui.content_problems(found)
+ui.show_notice()
+found = ui.cases(database, session)
+case_ui.content_problems(found)
 
 st.subheader(_("1. Load this year's cases"), anchor=False)
 st.markdown(_("Upload your national section's case pack: one YAML or JSON file per case, a zip "
@@ -32,9 +29,9 @@ if uploads:
         st.code("\n".join(map(str, pack.problems)), language=None)
     else:
         st.markdown(_("**{count} valid case(s):**", count=len(pack.cases)) + " "
-                    + ", ".join(ui.plain(case.name) for case, _text in pack.cases))
+                    + ", ".join(ui.inert(case.name) for case, _text in pack.cases))
         if st.button(_("Store the {count} case(s)", count=len(pack.cases)), type="primary"):
-            stored = casepack.store(database, pack)
+            stored = casepack.store(database, session.code, pack)
             state.notice(_("Stored {count} case(s). Choose below which ones this session "
                            "offers.", count=stored))
             st.rerun()
@@ -58,15 +55,17 @@ st.subheader(_("3. Edit a case"), anchor=False)
 if found.cases:
     case_id = st.selectbox(_("Case to edit"), ids, format_func=names.get)
     case = found.get(case_id)
-    stored = casepack.stored_text(database, case_id) is not None
+    stored = casepack.stored_text(database, session.code, case_id) is not None
     with st.form(f"edit-{case_id}"):
         text = st.text_area(_("The case file (YAML; see docs/CONTENT.md)"), height=420,
-                            value=casepack.editable_text(database, case, config.cases_dir()),
+                            value=casepack.editable_text(database, session.code, case,
+                                                        config.cases_dir()),
                             max_chars=casepack.MAX_FILE_BYTES)
         saved = st.form_submit_button(_("Save the case"), type="primary")
     if saved:
         try:
-            casepack.save_text(database, text, case.file or f"{case_id}.yaml", case_id)
+            casepack.save_text(database, session.code, text, case.file or f"{case_id}.yaml",
+                               case_id)
         except ValueError as exc:
             st.error(_("Not saved: nothing changed. Problems:"), icon=":material/error:")
             st.code(str(exc), language=None)
@@ -74,7 +73,7 @@ if found.cases:
             state.notice(_("Saved {case}.", case=case_id))
             st.rerun()
     if stored and st.button(_("Undo my edits and uploads of this case"), icon=":material/undo:"):
-        casepack.remove(database, case_id)
+        casepack.remove(database, session.code, case_id)
         state.notice(_("{case} is back as it was shipped (or gone, if it was uploaded).",
                        case=case_id))
         st.rerun()

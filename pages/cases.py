@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import state, ui
-from w4r.ui import _
+from w4r.ui import _, case_cards as case_ui
 
 ui.entered_through_app()
 
@@ -14,8 +14,8 @@ found = ui.offered(database, session)
 st.title(_("Choose a case"), anchor=False)
 st.markdown(_("Read about the people you can write for, then choose a message of solidarity "
               "or an appeal."))
-ui.demo_notice(found)
-ui.content_problems(found)
+case_ui.demo_notice(found)
+case_ui.content_problems(found)
 if not found.cases:
     st.error(_("There are no cases to write for yet. The organizer can load this year's case "
                "file (see the README: “Load this year's cases”)."))
@@ -24,15 +24,15 @@ if not found.cases:
 for row_start in range(0, len(found.cases), 2):
     for column, case in zip(st.columns(2, gap="medium"), found.cases[row_start:row_start + 2]):
         with column, st.container(border=True):
-            ui.case_heading(case)
-            st.markdown(ui.plain(case.summary))
+            case_ui.case_heading(case)
+            st.markdown(ui.inert(case.summary))
             if case.is_past:
-                st.markdown("**" + _("What happened:") + "** " + ui.plain(case.outcome))
+                st.markdown("**" + _("What happened:") + "** " + ui.inert(case.outcome))
             with st.expander(_("Read the story")):
-                st.markdown(ui.plain(case.story))
+                st.markdown(ui.inert(case.story))
                 if case.quote:
-                    st.markdown(f"> “{ui.plain(case.quote)}”  \n> — {ui.plain(case.quote_source)}")
-                st.caption(_("Sources:") + " " + "; ".join(ui.plain(s.title) for s in case.sources))
+                    st.markdown(f"> “{ui.inert(case.quote)}”  \n> — {ui.inert(case.quote_source)}")
+                st.caption(_("Sources:") + " " + "; ".join(ui.inert(s.title) for s in case.sources))
             for kind, column_ in zip(session.kinds, st.columns(2)):
                 if column_.button(_(ui.KIND_LABELS[kind]), key=f"{case.id}-{kind}",
                                   help=_(ui.KIND_HELP[kind]), width="stretch",

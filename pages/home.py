@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import state, tally, ui
-from w4r.ui import _
+from w4r.ui import _, counts
 
 ui.entered_through_app()
 
@@ -18,15 +18,13 @@ st.markdown(_(
     "Together, the letters are hard to ignore."
 ))
 ui.disclaimer()
-if message := state.notice():
-    st.info(message, icon=":material/info:")
+ui.show_notice(st.info, ":material/info:")
 
 left, right = st.columns(2, gap="large")
 with left, st.container(border=True):
-    st.markdown("#### " + _("You are writing with **{name}**", name=ui.plain(session.name)))
-    total = tally.totals(database, session).total
-    st.markdown(_("Letters counted so far: {total}", total=ui.number(total))
-                + (" · " + _("goal: {goal}", goal=ui.number(session.goal))
+    st.markdown("#### " + _("You are writing with **{name}**", name=ui.inert(session.name)))
+    st.markdown(counts.actions_line(tally.totals(database, session))
+                + (" · " + _("goal: {goal} actions", goal=ui.number(session.goal))
                    if session.goal else ""))
     if st.button(_("Start writing"), type="primary", icon=":material/edit:"):
         st.switch_page(ui.PAGES["cases"])
@@ -39,8 +37,7 @@ with right, st.container(border=True):
     if joined:
         found = state.join(database, code)
         if found:
-            state.notice(_("You joined {name}. Your letters count for it.",
-                           name=ui.plain(found.name)))
+            state.notice(_("You joined {name}. Your letters count for it.", name=found.name))
             st.rerun()
         else:
             st.error(_("No class or event has that code. Check it with your teacher, or just "

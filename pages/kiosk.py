@@ -3,8 +3,8 @@ back to the attract screen, the visitor forgotten, after the last step or when i
 
 import streamlit as st
 
-from w4r import letters, state, tally, tone, ui
-from w4r.ui import _
+from w4r import DISCLAIMER, counting, i18n, letters, state, tally, ui
+from w4r.ui import _, case_cards as case_ui, composer, counts, kiosk, printing, submit
 
 ui.entered_through_app()
 
@@ -16,13 +16,13 @@ case = found.get(draft.case_id) if draft else None
 phase = state.phase() if case or state.phase() in ("attract", "choose") else "attract"
 
 
-@st.fragment(run_every=ui.KIOSK_REFRESH_S)
+@st.fragment(run_every=kiosk.REFRESH_S)
 def live_count() -> None:
     """The event's count, refreshed every few seconds; an idle visitor is sent back home."""
-    if ui.kiosk_idle(session):
+    if kiosk.forget_if_idle(session):
         st.rerun(scope="app")
-    ui.kiosk_count_banner(tally.totals(ui.database(), session).total,
-                          _("letters written here so far"))
+    with ui.run_database() as connection:
+        counts.kiosk_banner(tally.totals(connection, session))
 
 
 if phase == "attract":
@@ -32,71 +32,67 @@ if phase == "attract":
     st.button(_("Touch to write"), type="primary", width="stretch", icon=":material/edit:",
               on_click=state.go_phase, args=("choose",), key="kiosk-start")
     with st.container(horizontal=True):
-        for code in ui.KIOSK_LANGUAGES:
-            st.button(ui.language_label(code), key=f"lang-{code}", on_click=state.choose_lang,
+        for code in i18n.LANGUAGES:
+            st.button(i18n.name(code), key=f"lang-{code}", on_click=state.choose_lang,
                       args=(code,), type="tertiary", disabled=ui.lang() == code)
     ui.display_switches(st.container(horizontal=True))
-    st.caption(ui.plain(_(ui.DISCLAIMER_KEY)))
+    st.caption(ui.inert(_(DISCLAIMER)))
     with st.expander(_("Organizer")):
-        ui.kiosk_exit_form(database, session)
+        kiosk.exit_form(database, session)
 
 elif phase == "choose":
     live_count()
     st.header(_("Choose a person to write for"), anchor=False)
     for case_ in found.cases:
         with st.container(border=True):
-            st.subheader(case_.name, anchor=False)
-            ui.case_caption(case_)
-            st.markdown(ui.plain(case_.summary))
+            case_ui.case_heading(case_)
+            st.markdown(ui.inert(case_.summary))
             for kind, column in zip(session.kinds, st.columns(len(session.kinds))):
                 column.button(_(ui.KIND_LABELS[kind]), key=f"kiosk-{case_.id}-{kind}",
-                              width="stretch", on_click=ui.kiosk_begin, args=(case_, kind),
+                              width="stretch", on_click=kiosk.begin, args=(case_, kind),
                               type="primary" if kind == "solidarity" else "secondary")
     st.button(_("Back"), icon=":material/arrow_back:", on_click=state.go_phase,
               args=("attract",))
 
 elif phase == "write":
-    st.header(_("Write for {name}", name=case.name), anchor=False)
-    step = ui.kiosk_step(draft.kind, session, case)
-    st.markdown(ui.plain(step.prompt))
+    st.header(_("Write for {name}", name=ui.inert(case.name)), anchor=False)
+    step = kiosk.step(draft.kind, session, case)
+    st.markdown(ui.inert(step.prompt))
     with st.container(horizontal=True):
         for starter in step.starters:
-            st.button(f"{starter} …", key=f"kiosk-starter-{starter}",
+            st.button(f"{ui.inert(starter)} …", key=f"kiosk-starter-{starter}",
                       on_click=state.add_text, args=(step.field, starter))
-    st.text_area(step.title, key=state.field_key(step.field), on_change=state.save_field,
+    st.text_area(ui.inert(step.title), key=state.field_key(step.field), on_change=state.save_field,
                  args=(step.field,), max_chars=letters.MAX_FIELD, height=160)
     st.text_input(_("Your first name (optional)"), key=state.field_key("name"),
                   on_change=state.save_field, args=("name",), max_chars=60)
-    letter = letters.for_print(draft, case, lang=ui.lang())
-    checked, findings = ui.check_letter(letter, case, session, draft.kind, ui.lang())
-    ui.findings(checked, [f for f in findings if f.severity != "tip"])
-    problems = letters.problems(draft)
-    for problem in problems:
-        st.warning(problem, icon=":material/edit_note:")
+    verdict = counting.review(draft, case, session, ui.lang())
+    composer.findings(verdict.checked, [f for f in verdict.findings if f.severity != "tip"])
+    composer.problems(verdict.writing_problems + state.refused())
     back, done = st.columns(2)
     back.button(_("Back"), icon=":material/arrow_back:", width="stretch",
                 on_click=state.go_phase, args=("choose",))
-    ready = not problems and not tone.blocking(findings)
+    ready = verdict.ok
     if session.printer:
         done.button(_("Print my letter"), type="primary", width="stretch",
                     icon=":material/print:", disabled=not ready,
-                    on_click=ui.kiosk_print_and_count, args=(letter, session))
+                    on_click=submit.print_and_count)
     else:
-        printed = ui.kiosk_pdf(letter) if ready else None
+        printed = kiosk.letter_pdf(verdict.letter) if ready else None
         if printed is not None:
             done.download_button(_("Download my letter (PDF)"), data=printed.data,
                                  file_name=f"write-for-rights-{case.id}.pdf", on_click="ignore",
                                  mime="application/pdf", width="stretch",
                                  icon=":material/download:")
         done.button(_("Count my letter"), type="primary", width="stretch", disabled=not ready,
-                    icon=":material/check_circle:", on_click=ui.kiosk_count, args=(session,))
-    ui.print_outcome()
+                    icon=":material/check_circle:", on_click=submit.kiosk_count)
+    printing.print_outcome()
 
 else:  # done
-    total = tally.totals(database, session).total
+    totals = tally.totals(database, session)
     st.title(_("Thank you!"), anchor=False)
-    st.markdown("### " + _("Your letter is counted. Letters written here together: {total}",
-                           total=ui.number(total)))
+    st.markdown("### " + _("Your letter is counted. Together here: {line}.",
+                           line=counts.actions_line(totals)))
     st.button(_("Next visitor"), type="primary", width="stretch", icon=":material/restart_alt:",
               on_click=state.forget_visitor)
     live_count()

@@ -31,7 +31,7 @@ if organizer is None:
     else:
         st.info(_("**{name}** has no organizer PIN yet. Choose one now: it protects the "
                   "settings, the letters and the reports of this session. Keep it to yourself.",
-                  name=ui.plain(session.name)), icon=":material/key:")
+                  name=ui.inert(session.name)), icon=":material/key:")
         with st.form("first-pin"):
             pin = st.text_input(_("New organizer PIN (at least 4 characters)"), type="password",
                                 max_chars=access.MAX_PIN)
@@ -48,7 +48,7 @@ if organizer is None:
     st.stop()
 
 st.success(_("You are signed in as the organizer of **{name}** (code `{code}`). The organizer "
-             "pages are in the menu.", name=ui.plain(organizer.name), code=organizer.code),
+             "pages are in the menu.", name=ui.inert(organizer.name), code=organizer.code),
            icon=":material/lock_open:")
 if st.button(_("Sign out"), icon=":material/logout:"):
     state.lock()

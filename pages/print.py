@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from w4r import bilingual, letters, pdf, state, tally, tone, ui
-from w4r.ui import _
+from w4r import bilingual, counting, pdf, state, tally, tone, ui
+from w4r.ui import _, composer, counts, printing, submit
 
 ui.entered_through_app()
 
 database = ui.database()
 session = ui.current_session(database, state.session_code())
 draft = state.draft()
-case = ui.cases(database).get(draft.case_id) if draft else None
+case = ui.cases(database, session).get(draft.case_id) if draft else None
 st.title(_("Print & count"), anchor=False)
 if draft is None or case is None:
     st.info(_("First choose a case and write your letter."), icon=":material/arrow_back:")
@@ -19,19 +19,18 @@ if draft is None or case is None:
     st.stop()
 
 counted = state.is_counted(draft.submission_id)
-problems = letters.problems(draft)
 town = state.option("town", "") if draft.kind == "appeal" else ""
-letter = letters.for_print(draft, case, lang=ui.lang(), sender_town=town)
-checked, found = ui.check_letter(letter, case, session, draft.kind, ui.lang())
+verdict = counting.review(draft, case, session, ui.lang(), sender_town=town)
+letter, checked, found = verdict.letter, verdict.checked, verdict.findings
 blocked = tone.blocking(found)
+problems = verdict.writing_problems
 st.markdown(_("Your **{kind}** for **{name}**.", kind=_(ui.KIND_LABELS[draft.kind]).lower(),
-               name=ui.plain(case.name)))
+               name=ui.inert(case.name)))
 
 st.subheader(_("1. Print it"), anchor=False)
 if problems or blocked:
-    for problem in problems:
-        st.warning(problem, icon=":material/edit_note:")
-    ui.findings(checked, blocked)
+    composer.problems(problems)
+    composer.findings(checked, blocked)
     if blocked:
         st.markdown(_("**Your letter can't be printed yet.** Go back and change the words "
                       "shown above: they could put the person you write for at risk, or stop "
@@ -39,7 +38,7 @@ if problems or blocked:
     if st.button(_("Back to writing"), icon=":material/edit:"):
         st.switch_page(ui.PAGES["write"])
 else:
-    ui.findings(checked, [f for f in found if f.severity == "warn"])
+    composer.findings(checked, [f for f in found if f.severity == "warn"])
     paper_col, layout_col = st.columns(2)
     paper_col.radio(_("Paper"), options=list(pdf.PAPERS), key=state.option_key("paper", "a4"),
                     on_change=state.save_option, args=("paper",), horizontal=True,
@@ -54,9 +53,9 @@ else:
                               on_change=state.save_option, args=("town",))
     with st.container(border=True):
         st.markdown(_("**Translate my letter** (optional)"))
-        ui.translation_panel(letter, case, draft.kind)
+        composer.translation_panel(letter, case, draft.kind)
     chosen = bilingual.to_print(letter, state.translation(letter), state.option("print", "original"),
-                                ui.translation_heading(state.translation(letter)))
+                                composer.translation_heading(state.translation(letter)))
     try:
         layout = state.option("layout", "letter") if draft.kind == "solidarity" else "letter"
         printed = state.printed(chosen, state.option("paper", "a4"), layout)
@@ -71,7 +70,8 @@ else:
                            on_click="ignore", type="primary")
         st.caption(_("Open the PDF and print it. Sign it by hand if you like."))
         if session.printer:
-            ui.send_to_printer(printed.data, session.printer, f"{case.name}: {draft.kind}")
+            printing.send_to_printer(printed.data, session.printer, f"{case.name}: {draft.kind}",
+                                     action=submit.print_checked)
         with st.expander(_("Preview the PDF")):
             st.pdf(printed.data, height=620)
         if draft.kind == "appeal" and not case.appeal.address:
@@ -81,15 +81,16 @@ else:
 st.subheader(_("2. Count it"), anchor=False)
 st.button(_("Count my letter") if not counted else _("Counted"), type="primary",
           icon=":material/check_circle:" if counted else ":material/add_circle:",
-          on_click=state.count_letter, disabled=counted or bool(problems or blocked))
+          on_click=submit.count_letter, disabled=counted or not verdict.ok)
+composer.problems(state.refused())
 if state.celebrate():
     st.balloons()
 if counted:
-    total = tally.totals(database, session).total
+    total = tally.totals(database, session).letters
     st.success(_("Thank you! Your letter is counted.") + " " + (
-        _("{name} has now written **{total}** letter.", name=ui.plain(session.name),
+        _("{name} has now written **{total}** letter.", name=ui.inert(session.name),
           total=ui.number(total)) if total == 1 else
-        _("{name} has now written **{total}** letters.", name=ui.plain(session.name),
+        _("{name} has now written **{total}** letters.", name=ui.inert(session.name),
           total=ui.number(total))), icon=":material/celebration:")
     if st.button(_("Write another letter"), icon=":material/edit:"):
         state.new_letter()

@@ -3,22 +3,20 @@
 import streamlit as st
 
 from w4r import kept, pdf, reports, sessions, state, tally, ui
-from w4r.ui import _
+from w4r.ui import _, counts, organizer
 
 ui.entered_through_app()
 
 database = ui.database()
-session = ui.organizer_session(database)
-if session is None:
-    st.switch_page(ui.PAGES["organizer"])
+session = organizer.require(database, "report")
 
-found = ui.cases(database)
+found = ui.cases(database, session)
 names = {case.id: case.name for case in found.cases}
 totals = tally.totals(database, session)
 
 st.title(_("Tally & reports"), anchor=False)
-st.markdown(f"**{ui.plain(session.name)}** · " + _("code") + f" `{session.code}`")
-ui.thermometer(totals)
+st.markdown(f"**{ui.inert(session.name)}** · " + _("code") + f" `{session.code}`")
+counts.thermometer(totals)
 
 st.subheader(_("By case, kind and action"), anchor=False)
 rows = tally.breakdown(database, session.code)
@@ -49,14 +47,13 @@ if added and case_id:
         st.rerun()
     st.info(_("This exact entry is already in the tally (a second click?). To add the same "
             "numbers once more, confirm:"), icon=":material/info:")
-    st.button(_("Add it once more"), on_click=ui.add_again,
+    st.button(_("Add it once more"), on_click=counts.add_again,
               args=(entry, tally.Action("", session.code, case_id, kind, action, int(count),
                                         source="manual"), names.get(case_id, case_id)))
-if message := state.notice():
-    st.success(message, icon=":material/check_circle:")
+ui.show_notice()
 
 if session.grouping:
-    st.subheader(_("Leaderboard · {group}", group=ui.plain(session.grouping)), anchor=False)
+    st.subheader(_("Leaderboard · {group}", group=ui.inert(session.grouping)), anchor=False)
     board = sessions.in_group(database, session.grouping)
     if session.leaderboard and board:
         scores = tally.session_totals(database, [s.code for s in board])
@@ -89,7 +86,7 @@ report_col.download_button(_("Printable report or certificate (PDF)"), on_click=
                            file_name=f"w4r-report-{session.code}.pdf", mime="application/pdf",
                            icon=":material/workspace_premium:", type="primary")
 st.caption(_("It says: “{headline}”, with each case's letters.",
-             headline=ui.plain(report.headline)))
+             headline=ui.inert(report.headline)))
 csv_col, json_col = st.columns(2)
 csv_col.download_button(_("Tally as CSV (Excel, LibreOffice)"), on_click="ignore",
                         data=tally.export_tally(database, session, "csv").encode("utf-8-sig"),

@@ -2,25 +2,22 @@
 
 import streamlit as st
 
-from w4r import kept, letters, pdf, state, ui
-from w4r.ui import _
+from w4r import counting, kept, letters, pdf, state, ui
+from w4r.ui import _, composer, organizer, printing
 
 ui.entered_through_app()
 
 database = ui.database()
-session = ui.organizer_session(database)
-if session is None:
-    st.switch_page(ui.PAGES["organizer"])
+session = organizer.require(database, "review")
 
 st.title(_("Review letters"), anchor=False)
-if message := state.notice():
-    st.success(message, icon=":material/check_circle:")
+ui.show_notice()
 if not session.keep_text:
     st.info(_("This session only counts letters: their text is not kept. Turn on “Keep the text "
               "of counted letters” in Session settings to review and batch-print them."),
             icon=":material/info:")
 
-found = ui.cases(database)
+found = ui.cases(database, session)
 names = {case.id: case.name for case in found.cases}
 counts = kept.status_counts(database, session.code)
 columns = st.columns(4)
@@ -37,7 +34,7 @@ if not shown:
     st.caption(_("No kept letters to show."))
 for item in shown:
     case = found.get(item.case_id)
-    title = (f"{names.get(item.case_id, item.case_id)} · {_(ui.KIND_LABELS[item.kind])} · "
+    title = (f"{ui.inert(names.get(item.case_id, item.case_id))} · {_(ui.KIND_LABELS[item.kind])} · "
              f"{_(ui.STATUS_LABELS[item.status])}"
              + (" · " + _("hidden") if item.hidden else ""))
     with st.expander(title):
@@ -46,19 +43,19 @@ for item in shown:
         else:
             letter = letters.compose(item.draft(), case, item.day, item.lang)
             st.text(letters.as_text(letter))
-            ui.findings(*ui.check_letter(letter, case, session, item.kind))
+            composer.findings(*counting.check_letter(letter, case, session, item.kind))
         st.caption(_("Counted {when} UTC", when=item.kept_at[:16].replace("T", " ")))
         buttons = st.columns(4)
         for column, status in zip(buttons[:2], ("printed", "sent")):
             column.button(_(ui.MARK_LABELS[status]), key=f"{status}-{item.submission_id}",
-                          on_click=ui.mark_letter, args=(session.code, item.submission_id,
+                          on_click=organizer.mark_letter, args=(session.code, item.submission_id,
                                                          status),
                           disabled=item.status == status)
         buttons[2].button(_("Show") if item.hidden else _("Hide"), key=f"hide-{item.submission_id}",
-                          on_click=ui.hide_letter,
+                          on_click=organizer.hide_letter,
                           args=(session.code, item.submission_id, not item.hidden))
         buttons[3].button(_("Delete text"), key=f"delete-{item.submission_id}",
-                          on_click=ui.delete_letter, args=(session.code, item.submission_id),
+                          on_click=organizer.delete_letter, args=(session.code, item.submission_id),
                           help=_("The letter stays counted."))
 
 st.subheader(_("Print the letters as a batch"), anchor=False)
@@ -90,7 +87,7 @@ if items:
         labels_col.caption(_("No address labels: the cases give no addresses (copy them from "
                            "this year's case sheets)."))
     if session.printer:
-        ui.send_batch_to_printer(items, paper, cards, session.printer, session.name)
+        printing.send_batch_to_printer(items, paper, cards, session.printer, session.name)
 else:
     st.caption(_("No kept letters to print."))
 
@@ -99,7 +96,7 @@ st.markdown(_("When the letters are printed and sent, delete their text. The cou
             "tally; shown first names are deleted too."))
 with st.form("delete-all"):
     sure = st.checkbox(_("Yes, delete all {count} letter text(s) of {name}",
-                         count=sum(counts.values()), name=ui.plain(session.name)))
+                         count=sum(counts.values()), name=ui.inert(session.name)))
     wipe = st.form_submit_button(_("Delete all letter text"), type="primary")
 if wipe:
     if sure:

@@ -2,19 +2,16 @@
 
 import streamlit as st
 
-from w4r import access, sessions, state, ui
-from w4r.ui import _
+from w4r import access, i18n, sessions, state, ui
+from w4r.ui import _, organizer
 
 ui.entered_through_app()
 
 database = ui.database()
-session = ui.organizer_session(database)
-if session is None:
-    st.switch_page(ui.PAGES["organizer"])
+session = organizer.require(database, "settings")
 
 st.title(_("Session settings"), anchor=False)
-if message := state.notice():
-    st.success(message, icon=":material/check_circle:")
+ui.show_notice()
 
 link = sessions.join_link(ui.base_url(), session.code)
 code_col, qr_col = st.columns([3, 1], gap="large")
@@ -25,7 +22,7 @@ with code_col:
     st.caption(_("On a school or event network, open w4r through this computer's network address "
                  "(not “localhost”) so that the link and QR code work on other devices."))
 with qr_col:
-    st.image(ui.qr_svg(link), caption=_("Scan to join"), width=180)
+    st.image(organizer.qr_svg(link), caption=_("Scan to join"), width=180)
 
 st.subheader(_("Settings"), anchor=False)
 with st.form("settings"):
@@ -36,7 +33,7 @@ with st.form("settings"):
                           format_func=lambda kind: _(ui.SESSION_KINDS[kind]))
     goal = goal_col.number_input(_("Goal (letters)"), min_value=0, max_value=sessions.MAX_GOAL,
                                  value=session.goal)
-    organizer = st.text_input(_("Organizer (optional)"), value=session.organizer,
+    organizer_name = st.text_input(_("Organizer (optional)"), value=session.organizer,
                               max_chars=sessions.MAX_NAME)
     start_col, end_col = st.columns(2)
     starts = start_col.date_input(_("First day (optional)"), value=ui.day(session.starts_on))
@@ -46,9 +43,9 @@ with st.form("settings"):
     age = st.radio(_("Wording of the writing prompts"), sessions.AGE_BANDS,
                    index=sessions.AGE_BANDS.index(session.age_band), horizontal=True,
                    format_func=lambda band: _(ui.AGE_BANDS[band]))
-    language = st.selectbox(_("Language of the letters and prompts"), ui.LANGUAGES,
-                            index=ui.language_index(session.language),
-                            format_func=ui.language_name)
+    languages = list(dict.fromkeys((*i18n.LETTER_LANGUAGES, session.language)))
+    language = st.selectbox(_("Language of the letters and prompts"), languages,
+                            index=languages.index(session.language), format_func=i18n.name)
     keep_text = st.toggle(_("Keep the text of counted letters (for review and batch printing)"),
                           value=session.keep_text,
                           help=_("Off: letters are only counted, their text is never stored."))
@@ -76,7 +73,7 @@ with st.form("settings"):
 if saved:
     try:
         sessions.update(database, session.code, name=name, kind=kind, goal=int(goal),
-                        organizer=organizer, starts_on=ui.iso(starts), ends_on=ui.iso(ends),
+                        organizer=organizer_name, starts_on=ui.iso(starts), ends_on=ui.iso(ends),
                         kinds=tuple(kinds), age_band=age, language=language,
                         keep_text=keep_text, personal_data=personal, show_names=show_names,
                         grouping=grouping, leaderboard=leaderboard,

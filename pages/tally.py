@@ -10,17 +10,18 @@ ui.entered_through_app()
 database = ui.database()
 session = ui.current_session(database, state.session_code())
 totals = tally.totals(database, session)
-names = {case.id: case.name for case in ui.cases(database).cases}
+names = {case.id: case.name for case in ui.cases(database, session).cases}
 
 st.title(_("Tally"), anchor=False)
-st.markdown(f"**{ui.plain(session.name)}** · " + _("code") + f" `{session.code}`")
+st.markdown(f"**{ui.inert(session.name)}** · " + _("code") + f" `{session.code}`")
 
-letters_col, solidarity_col, appeal_col = st.columns(3)
-letters_col.metric(_("Letters counted"), ui.number(totals.total))
+actions_col, letters_col, solidarity_col, appeal_col = st.columns(4)
+actions_col.metric(_("Actions counted"), ui.number(totals.total))
+letters_col.metric(_("Letters written"), ui.number(totals.letters))
 solidarity_col.metric(_("Solidarity messages"), ui.number(totals.by_kind.get("solidarity", 0)))
 appeal_col.metric(_("Appeals"), ui.number(totals.by_kind.get("appeal", 0)))
 if session.goal:
-    st.progress(totals.progress, text=_("{total} of our goal of {goal}",
+    st.progress(totals.progress, text=_("{total} of our goal of {goal} actions",
                                           total=ui.number(totals.total),
                                           goal=ui.number(session.goal)))
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from w4r import DISCLAIMER, i18n  # noqa: E402
 
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")),
-           *sorted((ROOT / "w4r").glob("*.py"))]
+           *sorted((ROOT / "w4r").rglob("*.py"))]
 KEYWORDS = {"_": None, "N_": None}
 
 

@@ -18,6 +18,7 @@ from conftest import SHIPPED_CASES_DIR
 
 PROBLEM_LINE = re.compile(r"^(?P<file>.+?): (?P<field>[^:]+): (?P<message>.+)$")
 SHIPPED_ID = "jani-silva"
+CLASS = "CLASS"  # the default session: stored cases belong to one session
 
 
 def shipped_text(case_id=SHIPPED_ID) -> str:
@@ -336,21 +337,21 @@ def test_store_refuses_a_pack_with_problems_and_stores_nothing(db):
                                 ("bad.yaml", b"id: Bad Id\n")])
     assert pack.cases and pack.problems
     with pytest.raises(ValueError, match="nothing was stored"):
-        casepack.store(db, pack)
+        casepack.store(db, CLASS, pack)
     assert stored_ids(db) == []
     # nor a pack whose ids clash
     clash = casepack.read_files([("a.yaml", new_yaml("x-one").encode()),
                                  ("b.yaml", new_yaml("x-one").encode())])
     with pytest.raises(ValueError):
-        casepack.store(db, clash)
+        casepack.store(db, CLASS, clash)
     assert stored_ids(db) == []
 
 
 def test_store_then_merged_shows_the_new_case(db, cases):
     pack = casepack.read_files([("new.yaml", new_yaml().encode()),
                                 ("sheet.csv", csv_bytes([csv_row()]))])
-    assert casepack.store(db, pack) == 2
-    merged = casepack.merged(cases, db)
+    assert casepack.store(db, CLASS, pack) == 2
+    merged = casepack.merged(cases, db, CLASS)
     assert merged.problems == cases.problems
     assert {c.id for c in merged.cases} == {c.id for c in cases.cases} | {"new-case-one",
                                                                            "zoe-nunez"}
@@ -365,24 +366,24 @@ def test_store_then_merged_shows_the_new_case(db, cases):
 
 def test_an_uploaded_case_with_a_shipped_id_replaces_it(db, cases):
     text = shipped_text().replace("name: Jani Silva", "name: Jani Silva (2026 sheet)", 1)
-    casepack.store(db, casepack.read_pack("jani.yaml", text.encode()))
-    merged = casepack.merged(cases, db)
+    casepack.store(db, CLASS, casepack.read_pack("jani.yaml", text.encode()))
+    merged = casepack.merged(cases, db, CLASS)
     assert len(merged.cases) == len(cases.cases)
     assert [c.name for c in merged.cases if c.id == SHIPPED_ID] == ["Jani Silva (2026 sheet)"]
     # storing the same id again replaces the stored one
     again = text.replace("(2026 sheet)", "(corrected)")
-    casepack.store(db, casepack.read_pack("jani.yaml", again.encode()))
+    casepack.store(db, CLASS, casepack.read_pack("jani.yaml", again.encode()))
     assert stored_ids(db) == [SHIPPED_ID]
-    assert casepack.merged(cases, db).get(SHIPPED_ID).name == "Jani Silva (corrected)"
+    assert casepack.merged(cases, db, CLASS).get(SHIPPED_ID).name == "Jani Silva (corrected)"
 
 
 def test_remove_brings_the_shipped_case_back(db, cases):
     text = shipped_text().replace("name: Jani Silva", "name: Edited", 1)
-    casepack.store(db, casepack.read_pack("jani.yaml", text.encode()))
-    assert casepack.merged(cases, db).get(SHIPPED_ID).name == "Edited"
-    assert casepack.remove(db, SHIPPED_ID) is True
-    assert casepack.remove(db, SHIPPED_ID) is False
-    back = casepack.merged(cases, db).get(SHIPPED_ID)
+    casepack.store(db, CLASS, casepack.read_pack("jani.yaml", text.encode()))
+    assert casepack.merged(cases, db, CLASS).get(SHIPPED_ID).name == "Edited"
+    assert casepack.remove(db, CLASS, SHIPPED_ID) is True
+    assert casepack.remove(db, CLASS, SHIPPED_ID) is False
+    back = casepack.merged(cases, db, CLASS).get(SHIPPED_ID)
     assert back == cases.get(SHIPPED_ID)
 
 
@@ -392,99 +393,119 @@ def test_a_merged_shipped_folder_with_problems_keeps_them(db, tmp_path):
     (folder / "ok.yaml").write_text(new_yaml("folder-ok"), encoding="utf-8")
     (folder / "bad.yaml").write_text("id: [", encoding="utf-8")
     shipped = load_cases(folder)
-    casepack.store(db, casepack.read_pack("n.yaml", new_yaml("stored-one").encode()))
-    merged = casepack.merged(shipped, db)
+    casepack.store(db, CLASS, casepack.read_pack("n.yaml", new_yaml("stored-one").encode()))
+    merged = casepack.merged(shipped, db, CLASS)
     assert {c.id for c in merged.cases} == {"folder-ok", "stored-one"}
     assert merged.problems == shipped.problems and len(merged.problems) == 1
 
 
 def test_signature_changes_after_store_and_remove(db):
-    empty = casepack.signature(db)
-    casepack.store(db, casepack.read_pack("a.yaml", new_yaml("sig-a").encode()))
-    one = casepack.signature(db)
+    empty = casepack.signature(db, CLASS)
+    casepack.store(db, CLASS, casepack.read_pack("a.yaml", new_yaml("sig-a").encode()))
+    one = casepack.signature(db, CLASS)
     assert one != empty
-    casepack.store(db, casepack.read_pack("b.yaml", new_yaml("sig-b").encode()))
-    two = casepack.signature(db)
+    casepack.store(db, CLASS, casepack.read_pack("b.yaml", new_yaml("sig-b").encode()))
+    two = casepack.signature(db, CLASS)
     assert two != one
-    casepack.remove(db, "sig-b")
-    assert casepack.signature(db) != two
+    casepack.remove(db, CLASS, "sig-b")
+    assert casepack.signature(db, CLASS) != two
 
 
 def test_signature_changes_when_a_stored_case_is_edited_in_the_same_second(db, monkeypatch):
     monkeypatch.setattr(casepack, "now_iso", lambda: "2026-11-21T10:00:00+00:00")  # one second
-    casepack.store(db, casepack.read_pack("a.yaml", new_yaml("sig-a").encode()))
-    before = casepack.signature(db)
-    casepack.save_text(db, new_yaml("sig-a", "Another Name"), "a.yaml", "sig-a")
-    assert casepack.stored_text(db, "sig-a") == new_yaml("sig-a", "Another Name")
-    assert casepack.signature(db) != before
+    casepack.store(db, CLASS, casepack.read_pack("a.yaml", new_yaml("sig-a").encode()))
+    before = casepack.signature(db, CLASS)
+    casepack.save_text(db, CLASS, new_yaml("sig-a", "Another Name"), "a.yaml", "sig-a")
+    assert casepack.stored_text(db, CLASS, "sig-a") == new_yaml("sig-a", "Another Name")
+    assert casepack.signature(db, CLASS) != before
 
 
 # --- editing ---------------------------------------------------------------------------------
 
 def test_save_text_validates_and_stores(db, cases):
     text = shipped_text().replace("name: Jani Silva", "name: Jani S.", 1)
-    case = casepack.save_text(db, text, "jani-silva.yaml", SHIPPED_ID)
+    case = casepack.save_text(db, CLASS, text, "jani-silva.yaml", SHIPPED_ID)
     assert case.id == SHIPPED_ID and case.name == "Jani S."
-    assert casepack.stored_text(db, SHIPPED_ID) == text
-    assert casepack.merged(cases, db).get(SHIPPED_ID).name == "Jani S."
+    assert casepack.stored_text(db, CLASS, SHIPPED_ID) == text
+    assert casepack.merged(cases, db, CLASS).get(SHIPPED_ID).name == "Jani S."
 
 
 def test_save_text_with_bad_yaml_lists_problems_and_stores_nothing(db):
     data = as_data(shipped_text())
     data.update(year="soon", status="maybe")
     with pytest.raises(ValueError) as raised:
-        casepack.save_text(db, yaml.safe_dump(data), "jani-silva.yaml", SHIPPED_ID)
+        casepack.save_text(db, CLASS, yaml.safe_dump(data), "jani-silva.yaml", SHIPPED_ID)
     found = str(raised.value).splitlines()
     assert any(line.startswith("jani-silva.yaml: year: ") for line in found)
     assert any(line.startswith("jani-silva.yaml: status: ") for line in found)
     assert stored_ids(db) == []
     with pytest.raises(ValueError, match="YAML syntax error"):
-        casepack.save_text(db, "id: [unclosed", "jani-silva.yaml", SHIPPED_ID)
+        casepack.save_text(db, CLASS, "id: [unclosed", "jani-silva.yaml", SHIPPED_ID)
     assert stored_ids(db) == []
 
 
 def test_save_text_refuses_to_change_the_id(db):
     with pytest.raises(ValueError, match="changing the id"):
-        casepack.save_text(db, new_yaml("renamed-case"), "jani-silva.yaml", SHIPPED_ID)
+        casepack.save_text(db, CLASS, new_yaml("renamed-case"), "jani-silva.yaml", SHIPPED_ID)
     assert stored_ids(db) == []
 
 
 def test_save_text_of_an_edited_stored_case_replaces_it(db):
-    casepack.store(db, casepack.read_pack("n.yaml", new_yaml("edit-me").encode()))
-    casepack.save_text(db, new_yaml("edit-me", "Edited Name"), "n.yaml", "edit-me")
+    casepack.store(db, CLASS, casepack.read_pack("n.yaml", new_yaml("edit-me").encode()))
+    casepack.save_text(db, CLASS, new_yaml("edit-me", "Edited Name"), "n.yaml", "edit-me")
     assert stored_ids(db) == ["edit-me"]
-    assert "Edited Name" in casepack.stored_text(db, "edit-me")
+    assert "Edited Name" in casepack.stored_text(db, CLASS, "edit-me")
 
 
 def test_editable_text_is_the_stored_text_or_the_shipped_file(db, cases):
     case = cases.get(SHIPPED_ID)
-    assert casepack.editable_text(db, case, SHIPPED_CASES_DIR) == shipped_text()
-    assert casepack.stored_text(db, SHIPPED_ID) is None
+    assert casepack.editable_text(db, CLASS, case, SHIPPED_CASES_DIR) == shipped_text()
+    assert casepack.stored_text(db, CLASS, SHIPPED_ID) is None
     edited = shipped_text().replace("name: Jani Silva", "name: Jani E.", 1)
-    casepack.save_text(db, edited, case.file, SHIPPED_ID)
-    assert casepack.editable_text(db, case, SHIPPED_CASES_DIR) == edited
-    casepack.remove(db, SHIPPED_ID)
-    assert casepack.editable_text(db, case, SHIPPED_CASES_DIR) == shipped_text()
+    casepack.save_text(db, CLASS, edited, case.file, SHIPPED_ID)
+    assert casepack.editable_text(db, CLASS, case, SHIPPED_CASES_DIR) == edited
+    casepack.remove(db, CLASS, SHIPPED_ID)
+    assert casepack.editable_text(db, CLASS, case, SHIPPED_CASES_DIR) == shipped_text()
 
 
 def test_editable_text_of_a_case_whose_file_is_gone(db, tmp_path, cases):
-    assert casepack.editable_text(db, cases.get(SHIPPED_ID), tmp_path) == ""
+    assert casepack.editable_text(db, CLASS, cases.get(SHIPPED_ID), tmp_path) == ""
 
 
 def test_editable_text_of_a_csv_case_is_valid_yaml(db, cases):
-    casepack.store(db, casepack.read_pack("sheet.csv", csv_bytes([csv_row()])))
-    case = casepack.merged(cases, db).get("zoe-nunez")
-    text = casepack.editable_text(db, case, SHIPPED_CASES_DIR)
-    again = casepack.save_text(db, text, "zoe-nunez.yaml", "zoe-nunez")
+    casepack.store(db, CLASS, casepack.read_pack("sheet.csv", csv_bytes([csv_row()])))
+    case = casepack.merged(cases, db, CLASS).get("zoe-nunez")
+    text = casepack.editable_text(db, CLASS, case, SHIPPED_CASES_DIR)
+    again = casepack.save_text(db, CLASS, text, "zoe-nunez.yaml", "zoe-nunez")
     assert again.name == "Zoë Núñez" and again.tags == ("forest", "arrest")
 
 
 def test_editing_a_case_twice_keeps_its_file_label(db, cases):
     for name in ("First Edit", "Second Edit"):
-        case = casepack.merged(cases, db).get(SHIPPED_ID)
-        text = casepack.editable_text(db, case, SHIPPED_CASES_DIR)
+        case = casepack.merged(cases, db, CLASS).get(SHIPPED_ID)
+        text = casepack.editable_text(db, CLASS, case, SHIPPED_CASES_DIR)
         text = re.sub(r"(?m)^name: .*$", f"name: {name}", text)
-        casepack.save_text(db, text, case.file or f"{SHIPPED_ID}.yaml", SHIPPED_ID)
-    final = casepack.merged(cases, db).get(SHIPPED_ID)
+        casepack.save_text(db, CLASS, text, case.file or f"{SHIPPED_ID}.yaml", SHIPPED_ID)
+    final = casepack.merged(cases, db, CLASS).get(SHIPPED_ID)
     assert final.name == "Second Edit"
     assert "uploaded uploaded" not in final.file
+
+
+# --- rights: a session's cases are its own --------------------------------------------------------
+
+
+def test_a_stored_case_is_seen_only_by_its_own_session(db, cases):
+    from w4r import sessions
+    other = sessions.create(db, "Class 7C", code="SEVENC")
+    edited = yaml.safe_load(shipped_text()) | {"name": "Someone else", "appeal": {
+        "addressee_name": "Not the real addressee", "address": ["1 Fake Street"],
+        "ask": "An ask nobody made"}}
+    casepack.save_text(db, other.code, yaml.safe_dump(edited), "jani-silva.yaml", SHIPPED_ID)
+    casepack.store(db, other.code, casepack.read_pack("n.yaml", new_yaml("only-7c").encode()))
+    assert casepack.merged(cases, db, other.code).get(SHIPPED_ID).name == "Someone else"
+    mine = casepack.merged(cases, db, CLASS)
+    assert mine.get(SHIPPED_ID).appeal.ask == cases.get(SHIPPED_ID).appeal.ask
+    assert mine.get("only-7c") is None
+    assert casepack.stored_text(db, CLASS, SHIPPED_ID) is None
+    assert casepack.remove(db, CLASS, SHIPPED_ID) is False  # nothing of 7C's to remove from CLASS
+    assert casepack.merged(cases, db, other.code).get(SHIPPED_ID).name == "Someone else"

@@ -198,61 +198,69 @@ def _read_zip(pack: Pack, label: str, raw: bytes) -> None:
         _read_into(pack, name, data, depth=1)
 
 
-# --- cases kept in the database ----------------------------------------------
+# --- cases kept in the database, each for one session ----------------------------------------
 
 
-def store(db: Database, pack: Pack) -> int:
-    """Store a valid pack's cases (replacing stored ones with the same id); nothing if invalid."""
+def store(db: Database, session_code: str, pack: Pack) -> int:
+    """Store a valid pack's cases for one session (replacing its stored ones with the same id);
+    nothing if the pack has problems. Other sessions never see them."""
     if pack.problems:
         raise ValueError("the pack has problems; nothing was stored")
     with transaction(db):
         for case, text in pack.cases:
-            db.execute("insert into case_files (id, file, text, updated_at) values (?, ?, ?, ?) "
-                       "on conflict(id) do update set file = excluded.file, "
-                       "text = excluded.text, updated_at = excluded.updated_at",
-                       [case.id, case.file, text, now_iso()])
+            db.execute("insert into case_files (session_code, id, file, text, updated_at) "
+                       "values (?, ?, ?, ?, ?) on conflict(session_code, id) do update set "
+                       "file = excluded.file, text = excluded.text, "
+                       "updated_at = excluded.updated_at",
+                       [session_code, case.id, case.file, text, now_iso()])
     return len(pack.cases)
 
 
-def save_text(db: Database, text: str, label: str, case_id: str | None = None) -> Case:
-    """Validate an edited case file and store it; raise ValueError listing every problem."""
+def save_text(db: Database, session_code: str, text: str, label: str,
+              case_id: str | None = None) -> Case:
+    """Validate an edited case file and store it for one session; raise ValueError listing
+    every problem."""
     pack = Pack()
-    case, problems = parse_case_bytes(text.encode("utf-8"), label)
+    case, problems = parse_case_bytes(text.encode("utf-8", "surrogatepass"), label)
     if case is not None and case_id and case.id != case_id:
         problems = [Problem(label, "id", f"changing the id ({case_id} → {case.id}) is not "
                                          "allowed here: upload it as a new case")]
     if problems:
         raise ValueError("\n".join(map(str, problems)))
     pack.cases.append((case, text))
-    store(db, pack)
+    store(db, session_code, pack)
     return case
 
 
-def remove(db: Database, case_id: str) -> bool:
-    """Forget an uploaded or edited case (a shipped case comes back as it was)."""
-    return db.execute("delete from case_files where id = ?", [case_id]).rowcount == 1
+def remove(db: Database, session_code: str, case_id: str) -> bool:
+    """Forget a session's upload or edit of a case (a shipped case comes back as it was)."""
+    return db.execute("delete from case_files where session_code = ? and id = ?",
+                      [session_code, case_id]).rowcount == 1
 
 
-def signature(db: Database) -> str:
-    """A digest of the stored cases that changes whenever one does (to refresh a cache)."""
+def signature(db: Database, session_code: str) -> str:
+    """A digest of a session's stored cases that changes whenever one does (to refresh a cache)."""
     digest = hashlib.blake2b(digest_size=16)
-    for case_id, text in db.execute("select id, text from case_files order by id"):
+    for case_id, text in db.execute("select id, text from case_files where session_code = ? "
+                                    "order by id", [session_code]):
         digest.update(f"{case_id}\0{text}\0".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
-def stored_text(db: Database, case_id: str) -> str | None:
-    """The stored YAML of an uploaded or edited case, or None."""
-    row = db.execute("select text from case_files where id = ?", [case_id]).fetchone()
+def stored_text(db: Database, session_code: str, case_id: str) -> str | None:
+    """The stored YAML of a session's uploaded or edited case, or None."""
+    row = db.execute("select text from case_files where session_code = ? and id = ?",
+                     [session_code, case_id]).fetchone()
     return row[0] if row else None
 
 
-def merged(shipped: CaseSet, db: Database) -> CaseSet:
-    """The content folder's cases with the stored ones on top (a stored case wins on its id)."""
+def merged(shipped: CaseSet, db: Database, session_code: str) -> CaseSet:
+    """The content folder's cases with one session's stored ones on top (its case wins on its id)."""
     result = CaseSet(problems=list(shipped.problems))
     stored: dict[str, Case] = {}
-    for case_id, file, text in db.execute("select id, file, text from case_files order by id"):
-        case, problems = parse_case_bytes(text.encode("utf-8"), file)
+    for file, text in db.execute("select file, text from case_files where session_code = ? "
+                                 "order by id", [session_code]):
+        case, problems = parse_case_bytes(text.encode("utf-8", "surrogatepass"), file)
         result.problems.extend(problems)
         if case is not None:
             stored[case.id] = case
@@ -261,9 +269,9 @@ def merged(shipped: CaseSet, db: Database) -> CaseSet:
     return result
 
 
-def editable_text(db: Database, case: Case, folder: Path) -> str:
-    """The YAML of a case to edit: the stored text, or the shipped file's."""
-    stored = stored_text(db, case.id)
+def editable_text(db: Database, session_code: str, case: Case, folder: Path) -> str:
+    """The YAML of a case to edit: the session's stored text, or the shipped file's."""
+    stored = stored_text(db, session_code, case.id)
     if stored is not None:
         return stored
     try:

@@ -47,16 +47,21 @@ def build_parser() -> Parser:
     load = cases_cmd.add_parser("load", help="store a case pack (YAML, JSON, zip or CSV) in the "
                                               "database; nothing is stored unless all is valid")
     load.add_argument("files", nargs="+", help="case files or packs")
+    load.add_argument("--session", default=db.DEFAULT_SESSION, help="the session the cases are "
+                      "for (default: CLASS); other sessions never see them")
     load.set_defaults(run=cmd_cases_load)
 
     listing = cases_cmd.add_parser("list", help="list the cases")
     listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument("--session", default=db.DEFAULT_SESSION, help="list the cases this "
+                         "session sees (default: CLASS)")
     listing.set_defaults(run=cmd_cases_list)
 
     letter = groups.add_parser("letter", help="make letters")
     letter_cmd = letter.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
     make = letter_cmd.add_parser("pdf", help="print a letter to a PDF file")
     make.add_argument("--case", required=True, help="case id (see: cases list)")
+    make.add_argument("--session", default=db.DEFAULT_SESSION, help="whose cases (default: CLASS)")
     make.add_argument("--kind", required=True, choices=tally.KINDS)
     make.add_argument("--text-file", required=True, help="the message, a UTF-8 file or - for stdin")
     make.add_argument("--lang", default="en", help="language of the letter, for the date "
@@ -74,6 +79,8 @@ def build_parser() -> Parser:
         "check", help="check a letter's tone and safety; prints the findings (exit 0 whatever "
                       "it finds, 1 for bad input)")
     check_letter.add_argument("--case", required=True, help="case id (see: cases list)")
+    check_letter.add_argument("--session", default=db.DEFAULT_SESSION,
+                              help="whose cases (default: CLASS)")
     check_letter.add_argument("--kind", required=True, choices=tally.KINDS)
     check_letter.add_argument("--text-file", required=True,
                               help="the letter, a UTF-8 file or - for stdin")
@@ -166,7 +173,10 @@ def main(argv: list[str] | None = None) -> int:
 # --- commands ----------------------------------------------------------------
 
 def _cases(args: argparse.Namespace) -> CaseSet:
-    found = casepack.merged(load_cases(config.cases_dir(args.content)), db.connect(args.db))
+    code = sessions.normalize_code(getattr(args, "session", None) or db.DEFAULT_SESSION)
+    with db.opened(args.db) as database:
+        found = casepack.merged(load_cases(config.cases_dir(args.content)), database,
+                                _session(database, code).code)
     if found.problems and not found.cases:
         raise Failure("\n".join(map(str, found.problems)))
     return found
@@ -218,7 +228,8 @@ def cmd_cases_load(args: argparse.Namespace) -> int:
                                 for path in args.files])
     if pack.problems:
         raise Failure("\n".join(map(str, pack.problems)) + "\nnothing was stored")
-    stored = casepack.store(db.connect(args.db), pack)
+    with db.opened(args.db) as database:
+        stored = casepack.store(database, _session(database, args.session).code, pack)
     print(f"stored {stored} case(s): {', '.join(case.id for case, _ in pack.cases)}")
     return EXIT_OK
 

@@ -98,7 +98,19 @@ def _v4(db: Database) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN idle_seconds INTEGER NOT NULL DEFAULT 120")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
+def _v6(db: Database) -> None:
+    """Uploaded and edited cases belong to one session; each session that saw one keeps it."""
+    db.execute("CREATE TABLE case_files_by_session (session_code TEXT NOT NULL REFERENCES "
+               "sessions(code), id TEXT NOT NULL, file TEXT NOT NULL, text TEXT NOT NULL, "
+               "updated_at TEXT NOT NULL, PRIMARY KEY (session_code, id))")
+    db.execute("INSERT INTO case_files_by_session (session_code, id, file, text, updated_at) "
+               "SELECT s.code, c.id, c.file, c.text, c.updated_at FROM case_files c "
+               "CROSS JOIN sessions s")
+    db.execute("DROP TABLE case_files")
+    db.execute("ALTER TABLE case_files_by_session RENAME TO case_files")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -121,6 +133,16 @@ def connect(path: str | Path | None = None) -> Database:
     except (sqlite3.Error, OSError) as exc:
         raise DatabaseError(f"cannot use the database {path}: {exc}") from exc
     return db
+
+
+@contextmanager
+def opened(path: str | Path | None = None) -> Iterator[Database]:
+    """Open the database for a block of work and close it afterwards (no handle left open)."""
+    database = connect(path)
+    try:
+        yield database
+    finally:
+        database.conn.close()
 
 
 def _enable_wal(db: Database) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -16,6 +16,9 @@ from w4r import config
 
 DEFAULT = "en"
 LANGUAGES = ("en", "fr", "es", "pl")  # the interface languages shipped in content/locale/
+# the languages a session may write its letters in (dates and "Yours faithfully" come from babel)
+LETTER_LANGUAGES = ("en", "fr", "es", "pl", "de", "it", "pt", "nl", "ar", "he", "ru", "uk", "tr",
+                    "hi", "zh", "ja", "ko", "vi", "sw")
 TEMPLATE = "w4r.pot"
 
 
@@ -31,8 +34,11 @@ def locale_dir(content_dir: str | Path | None = None) -> Path:
 
 
 def name(lang: str) -> str:
-    """A language as its speakers write it ('français'), never a flag."""
-    return Locale.parse(lang).get_display_name(lang).capitalize()
+    """A language as its speakers write it ('Français'), never a flag; the code if unknown."""
+    try:
+        return Locale.parse(lang.replace("-", "_")).get_display_name(lang).capitalize()
+    except (ValueError, TypeError, UnknownLocaleError):
+        return lang
 
 
 def normalize(lang: str | None) -> str:

@@ -10,7 +10,6 @@ from w4r import DISCLAIMER, pdf, tally
 from w4r.db import Database
 from w4r.sessions import Session
 
-WRITTEN = ("letter", "card", "email")  # what "wrote N letters" counts
 OTHER_LABELS = {"petition": "petition signature", "social": "social media post"}
 
 
@@ -26,7 +25,7 @@ def summary(db: Database, session: Session, names: dict[str, str],
     written: dict[str, int] = {}
     other: dict[str, int] = {}
     for row in rows:
-        if row.action in WRITTEN:
+        if row.action in tally.WRITTEN:
             written[row.case_id] = written.get(row.case_id, 0) + row.count
         else:
             other[row.action] = other.get(row.action, 0) + row.count

@@ -6,9 +6,11 @@ plain `Draft` kept under a non-widget key, and widgets are re-seeded from it on 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from w4r import access, db, kept, letters, pdf, sessions, tally
+from w4r import access, db, letters, pdf, sessions, tally
 from w4r.cases import Case
 
 _SESSION = "w4r.session"
@@ -25,6 +27,7 @@ _OPTION = "w4r.option."
 _SENT = "w4r.sent"
 _OUTCOME = "w4r.print_outcome"
 _PENDING = "w4r.pending."
+_REFUSED = "w4r.refused"
 
 
 # --- the class or event -------------------------------------------------------
@@ -48,7 +51,7 @@ def join_from_link(database: db.Database) -> None:
     if code and st.session_state.get("w4r.link") != code:
         st.session_state["w4r.link"] = code
         if not join(database, code):
-            notice(f"There is no class or event with the code “{code}”. You are writing in "
+            notice("There is no class or event with the code in this link. You are writing in "
                    "the default session; ask your teacher for the code.")
 
 
@@ -79,11 +82,16 @@ def begin(case: Case, kind: str) -> letters.Draft:
 
 
 def switch_kind(case: Case) -> None:
-    """Callback of the kind selector: restart the draft as the other kind, keeping its text."""
+    """Callback of the kind selector: restart the draft as the other kind, keeping its text.
+
+    A counted letter stays counted as it was: the other kind is a new letter (a new id)."""
     kind = st.session_state[_WIDGET + "kind"]
     current = draft()
     if current and kind != current.kind:
-        _replace(letters.restart(current, case, kind))
+        restarted = letters.restart(current, case, kind)
+        if is_counted(current.submission_id):
+            restarted = replace(restarted, submission_id=tally.new_submission_id())
+        _replace(restarted)
 
 
 def _replace(new: letters.Draft) -> None:
@@ -114,8 +122,16 @@ def kind_key() -> str:
 def save_field(name: str) -> None:
     """Callback of a field widget: copy its value into the draft, which outlives the page."""
     current = draft()
-    if current is not None:
-        setattr(current, name, letters.clean(st.session_state.get(_WIDGET + name, "")))
+    if current is not None and _WIDGET + name in st.session_state:
+        setattr(current, name, letters.clean(str(st.session_state[_WIDGET + name])))
+
+
+def sync_fields() -> letters.Draft | None:
+    """Copy every field widget's value into the draft, now: a click may come in the same rerun
+    as the typing before it, and its callback must see the text as it is."""
+    for name in letters.FIELDS:
+        save_field(name)
+    return draft()
 
 
 def step(count: int) -> int:
@@ -215,6 +231,7 @@ def new_letter() -> None:
     st.session_state.pop(_OPTION + "print", None)  # a new letter starts untranslated
     st.session_state.pop(_WIDGET + "print", None)
     st.session_state.pop(_PRINTED, None)
+    st.session_state.pop(_REFUSED, None)
     for name in (*letters.FIELDS, "kind"):
         st.session_state.pop(_WIDGET + name, None)
 
@@ -226,16 +243,19 @@ def is_counted(submission_id: str) -> bool:
     return submission_id in st.session_state.get(_COUNTED, set())
 
 
-def count_letter(database_path: str | None = None) -> None:
-    """Callback of “Count my letter”: count the draft once, however often it is clicked."""
-    current = draft()
-    if current is None or is_counted(current.submission_id):
-        return
-    database = db.connect(database_path)
-    session = sessions.get(database, session_code()) or sessions.default(database)
-    new = kept.count(database, session, current, session.language)
-    st.session_state.setdefault(_COUNTED, set()).add(current.submission_id)
-    st.session_state[_CELEBRATE] = new
+def mark_counted(submission_id: str, celebrate: bool) -> None:
+    """Remember that this browser counted the draft with this id (and cheer if it is new)."""
+    st.session_state.setdefault(_COUNTED, set()).add(submission_id)
+    st.session_state[_CELEBRATE] = celebrate
+    st.session_state.pop(_REFUSED, None)
+
+
+def refused(problems: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """Keep why the server refused to count (with problems), or take it for the page (without)."""
+    if problems is not None:
+        st.session_state[_REFUSED] = tuple(problems)
+        return ()
+    return st.session_state.pop(_REFUSED, ())
 
 
 def celebrate() -> bool:
@@ -245,7 +265,7 @@ def celebrate() -> bool:
 
 # --- the organizer --------------------------------------------------------------------
 
-def organizer_code() -> str | None:
+def organizer_code(database: db.Database | None = None) -> str | None:
     """The session this browser's organizer has unlocked with its PIN, or None."""
     return st.session_state.get(_ORGANIZER)
 
@@ -297,7 +317,7 @@ _DISPLAY = "w4r.display."
 _SEEN = "w4r.seen"
 _PHASE = "w4r.kiosk.phase"
 _VISITOR_KEYS = (_DRAFT, _STEP, _TRANSLATION, _PRINTED, _CELEBRATE, _LANG,
-                 _SENT, _OUTCOME, _PHASE)
+                 _SENT, _OUTCOME, _PHASE, _REFUSED)
 
 
 def ui_lang() -> str:

@@ -16,6 +16,7 @@ from w4r.db import Database, now_iso, transaction
 
 KINDS = ("appeal", "solidarity")
 ACTIONS = ("letter", "card", "email", "petition", "social")
+WRITTEN = ("letter", "card", "email")  # the actions that are letters written (a card, an e-mail)
 SOURCES = ("app", "cli", "import", "manual")
 MAX_COUNT = 100_000
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
@@ -47,7 +48,8 @@ class Totals:
     """What a session has counted."""
 
     session: sessions.Session
-    total: int = 0
+    total: int = 0  # every action: letters, cards, e-mails, petition signatures, posts
+    letters: int = 0  # the letters, cards and e-mails among them
     by_kind: dict[str, int] = field(default_factory=dict)
     by_case: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -154,12 +156,14 @@ def is_counted(db: Database, submission_id: str) -> bool:
 def totals(db: Database, session: sessions.Session) -> Totals:
     """Return a session's totals, by kind and by case, from SQL aggregates."""
     result = Totals(session)
-    rows = db.execute("select case_id, kind, sum(count) from actions where session_code = ? "
-                      "group by case_id, kind", [session.code]).fetchall()
-    for case_id, kind, count in rows:
+    rows = db.execute("select case_id, kind, action, sum(count) from actions where "
+                      "session_code = ? group by case_id, kind, action", [session.code]).fetchall()
+    for case_id, kind, action, count in rows:
         result.total += count
+        result.letters += count if action in WRITTEN else 0
         result.by_kind[kind] = result.by_kind.get(kind, 0) + count
-        result.by_case.setdefault(case_id, {})[kind] = count
+        by_kind = result.by_case.setdefault(case_id, {})
+        by_kind[kind] = by_kind.get(kind, 0) + count
     return result
 
 

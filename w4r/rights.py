@@ -1,0 +1,33 @@
+"""Who may do what: every page and every callback asks `allowed` whether this actor may take
+this action on this session (as datasette's `permission_allowed` does).
+
+A visitor writes and counts their own letters in the session they joined and sees its tally.
+Everything else belongs to the organizer of one session: a browser that signed in with that
+session's PIN (a sign-in that has not expired and was not ended by a PIN change).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VISITOR_ACTIONS = frozenset({"write", "count", "print", "tally"})
+ORGANIZER_ACTIONS = frozenset({"settings", "cases", "review", "report", "export", "merge",
+                               "projector", "print-batch", "add-counts", "create-session"})
+ACTIONS = VISITOR_ACTIONS | ORGANIZER_ACTIONS
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: the session a visitor writes in, and the one they organize (if any)."""
+
+    writes_in: str
+    organizer_of: str | None = None
+
+
+def allowed(actor: Actor, action: str, session_code: str) -> bool:
+    """True when this actor may take this action on this session."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if actor.organizer_of is not None and session_code == actor.organizer_of:
+        return True
+    return action in VISITOR_ACTIONS and session_code == actor.writes_in

@@ -1,0 +1,269 @@
+"""What every page needs: the database of this run, the visitor's language, inert text, the
+page files of the navigation, the cases on offer and the look of the page."""
+
+from __future__ import annotations
+
+import contextvars
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.pages_manager import PagesManager
+
+from w4r import DISCLAIMER, casepack, config, db, i18n, sessions, state
+from w4r.cases import CaseSet, load_cases
+from w4r.i18n import N_
+
+__all__ = [
+    "PAGES", "STUDENT_PAGES", "ORGANIZER_PAGES", "PAPER_LABELS", "LAYOUT_LABELS",
+    "ACTION_LABELS", "STATUS_LABELS", "MARK_LABELS", "SESSION_KINDS", "AGE_BANDS",
+    "KIND_LABELS", "KIND_HELP", "entered_through_app", "run_database", "database", "cases",
+    "offered", "organizer_session", "current_session", "base_url", "show_notice",
+    "disclaimer", "lang",
+    "number", "inert", "language_picker", "display_switches", "apply_display", "day", "iso",
+    "N_",
+]
+
+PAGES = {
+    "kiosk": "pages/kiosk.py",
+    "home": "pages/home.py",
+    "cases": "pages/cases.py",
+    "write": "pages/write.py",
+    "print": "pages/print.py",
+    "tally": "pages/tally.py",
+    "organizer": "pages/organizer.py",
+    "session": "pages/session.py",
+    "case_file": "pages/case_file.py",
+    "review": "pages/review.py",
+    "reports": "pages/reports.py",
+    "projector": "pages/projector.py",
+}
+STUDENT_PAGES = ("home", "cases", "write", "print", "tally")
+ORGANIZER_PAGES = ("session", "case_file", "review", "reports", "projector")
+PAPER_LABELS = {"a4": "A4", "letter": "US Letter"}
+LAYOUT_LABELS = {"letter": N_("A letter"), "card": N_("A folded card"),
+                 "postcard": N_("A postcard")}
+ACTION_LABELS = {"letter": N_("Letters"), "card": N_("Cards"), "email": N_("E-mails"),
+                 "petition": N_("Petition signatures"), "social": N_("Social posts")}
+STATUS_LABELS = {"new": N_("new"), "printed": N_("printed"), "sent": N_("sent")}
+MARK_LABELS = {"printed": N_("Mark printed"), "sent": N_("Mark sent")}
+SESSION_KINDS = {"class": N_("A class"), "event": N_("A public event")}
+AGE_BANDS = {"": N_("Standard"), "10-15": N_("Simpler, for ages 10–15")}
+KIND_LABELS = {"solidarity": N_("Solidarity message"), "appeal": N_("Appeal letter")}
+KIND_HELP = {
+    "solidarity": N_("to the person at risk or their family: hope and support"),
+    "appeal": N_("to the authority that can act: polite, brief, one clear request"),
+}
+
+
+def entered_through_app() -> None:
+    """Rerun through app.py when a sub-page URL was the server's first request.
+
+    Streamlit treats a project with a `pages/` folder as an old-style multipage app until
+    app.py's st.navigation has run once; a first request for /write would then run the page
+    alone (no navigation, no join link, no disclaimer) for every visitor. Each page calls this
+    first: it switches that mode off and reruns, so app.py runs and then shows the page.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+# --- the database of this run ------------------------------------------------------------------
+
+_RUN_DATABASE: contextvars.ContextVar[db.Database | None] = contextvars.ContextVar(
+    "w4r_run_database", default=None)
+
+
+@contextmanager
+def run_database() -> Iterator[db.Database]:
+    """Open the database for one script run, callback or fragment, and close it afterwards.
+
+    app.py wraps the whole run (pages included) in it; a callback or a fragment, which runs
+    without app.py, opens its own. Inside an open one it hands out the same connection.
+    """
+    current = _RUN_DATABASE.get()
+    if current is not None:
+        yield current
+        return
+    try:
+        opened = db.connect()
+    except db.DatabaseError:
+        st.error(_("The tally cannot be opened right now. Nothing was lost: ask the organizer "
+                   "to look at the terminal that runs w4r."), icon=":material/database:")
+        st.stop()
+        raise  # st.stop() ends the script; this line is for type checkers
+    token = _RUN_DATABASE.set(opened)
+    try:
+        yield opened
+    finally:
+        _RUN_DATABASE.reset(token)
+        opened.conn.close()
+
+
+def database() -> db.Database:
+    """The database of this run (app.py opened it; it is closed when the run ends)."""
+    current = _RUN_DATABASE.get()
+    if current is None:
+        raise RuntimeError("ui.database() outside ui.run_database(): open one for this run")
+    return current
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+def _signature(folder: Path) -> tuple:
+    try:
+        return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                            for p in folder.iterdir()))
+    except OSError:
+        return ()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _load(folder: str, signature: tuple) -> CaseSet:
+    return load_cases(folder)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _merge(folder: str, signature: tuple, session_code: str, stored: str,
+           db_file: str) -> CaseSet:
+    with db.opened(db_file) as database:
+        return casepack.merged(_load(folder, signature), database, session_code)
+
+
+def cases(database: db.Database, session: sessions.Session) -> CaseSet:
+    """Every case a session sees: the shipped ones with its own uploads and edits on top."""
+    folder = config.cases_dir()
+    return _merge(str(folder), _signature(folder), session.code,
+                  casepack.signature(database, session.code), str(config.db_path()))
+
+
+def offered(database: db.Database, session: sessions.Session) -> CaseSet:
+    """The cases this session offers its writers (all of them unless the organizer chose)."""
+    found = cases(database, session)
+    return CaseSet([c for c in found.cases if session.offers(c.id)], found.problems)
+
+
+# --- sessions ------------------------------------------------------------------------------------
+
+def organizer_session(database: db.Database) -> sessions.Session | None:
+    """The session whose organizer pages this browser has unlocked, or None."""
+    code = state.organizer_code(database)
+    return sessions.get(database, code) if code else None
+
+
+def current_session(database: db.Database, code: str) -> sessions.Session:
+    """The session this visitor writes in; the default one if its code has gone."""
+    return sessions.get(database, code) or sessions.default(database)
+
+
+def base_url() -> str:
+    """The address visitors use to reach this app (scheme, host and port)."""
+    parts = urlsplit(st.context.url or "http://localhost:8501")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def show_notice(box=st.success, icon: str = ":material/check_circle:") -> None:
+    """Show, as plain text, the message the last action left for this screen (if any)."""
+    if message := state.notice():
+        box(inert(message), icon=icon)
+
+
+def disclaimer() -> None:
+    """Say plainly that this is not an official Amnesty International product."""
+    st.caption(_(DISCLAIMER))
+
+
+# --- words -----------------------------------------------------------------------------------------
+
+def _(message: str, **values: object) -> str:
+    """A message of the interface in the visitor's language, with {values} filled in."""
+    text = i18n.gettext(state.ui_lang(), message)
+    return text.format(**values) if values else text
+
+
+def lang() -> str:
+    """The visitor's interface language, for dates, numbers and the letter prompts."""
+    return i18n.normalize(state.ui_lang())
+
+
+def number(value: int) -> str:
+    """A number as the visitor's language writes it."""
+    return i18n.number(value, lang())
+
+
+# Everything markdown, GitHub's autolinks, Streamlit's :colour[…] and :emoji: shortcodes, LaTeX
+# or HTML could read as syntax. ASCII punctuation may always be escaped with a backslash.
+_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&^])")
+
+
+def inert(text: object) -> str:
+    """Text from users, links, files and cases, made inert for any markdown string (a body, a
+    title, a button, expander or tab label, a caption): it shows exactly as written."""
+    text = str(text)
+    return _SYNTAX.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+# --- languages and display -----------------------------------------------------------------------
+
+def language_picker(where: DeltaGenerator | None = None) -> None:
+    """Choose the interface language, by the languages' own names (no flags)."""
+    (where or st).selectbox("Language · Langue · Idioma · Język", i18n.LANGUAGES,
+                            key=state.lang_key(), on_change=state.save_lang,
+                            format_func=i18n.name)
+
+
+def display_switches(where: DeltaGenerator | None = None) -> None:
+    """The switches for larger text and high contrast."""
+    place = where or st
+    place.toggle(_("Larger text"), key=state.display_key("large"),
+                 on_change=state.save_display, args=("large",))
+    place.toggle(_("High contrast"), key=state.display_key("contrast"),
+                 on_change=state.save_display, args=("contrast",))
+
+
+_LARGE_CSS = "html, body, [data-testid='stApp'] { font-size: 125% !important; }"
+_CONTRAST_CSS = """
+[data-testid='stApp'], [data-testid='stSidebar'] { background: #000 !important; }
+[data-testid='stApp'] *, [data-testid='stSidebar'] * { color: #fff !important;
+  border-color: #fff !important; }
+[data-testid='stApp'] button, [data-testid='stApp'] input, [data-testid='stApp'] textarea {
+  background: #000 !important; outline: 2px solid #ff0 !important; }
+a { text-decoration: underline !important; color: #ff0 !important; }
+"""
+# The default theme's grey captions are lighter than WCAG AA allows for small text: darken them.
+_BASE_CSS = "[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] * " \
+            "{ color: #4a4a55 !important; }"
+_KIOSK_CSS = """
+[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'],
+[data-testid='stToolbar'], [data-testid='stMainMenu'], header { display: none !important; }
+[data-testid='stApp'] button { min-height: 3.4rem; font-size: 1.25rem; }
+[data-testid='stApp'] textarea { font-size: 1.2rem; }
+.w4r-kiosk-count { font-size: 5rem; font-weight: 800; text-align: center; line-height: 1.1; }
+.w4r-kiosk-label { font-size: 1.4rem; text-align: center; }
+"""
+
+
+def apply_display(kiosk: bool = False) -> None:
+    """Style the page: readable captions, and the visitor's larger text or high contrast."""
+    css = _BASE_CSS + (_KIOSK_CSS if kiosk else "")
+    if state.display("large"):
+        css += _LARGE_CSS
+    if state.display("contrast"):
+        css += _CONTRAST_CSS
+    st.html(f"<style>{css}</style>")
+
+
+def day(text: str) -> date | None:
+    """A stored ISO date as a date for a date input (None when empty)."""
+    return date.fromisoformat(text) if text else None
+
+
+def iso(value: date | None) -> str:
+    """A date input's value as stored (an ISO date, or empty)."""
+    return value.isoformat() if value else ""

@@ -1,0 +1,86 @@
+"""The writer's actions, Count and Print, as callbacks that check everything again on the server.
+
+A callback runs before the page is drawn again, in the same rerun as any typing the browser
+sent with the click: it first copies every field into the draft, then asks `counting` about the
+draft as it is now, whatever the page showed.
+"""
+
+from __future__ import annotations
+
+from w4r import counting, letters, pdf, printer, state
+from w4r.cases import Case
+from w4r.sessions import Session
+from w4r.ui.common import _, cases, current_session, lang, run_database
+from w4r.ui.printing import print_now
+
+
+def _now() -> tuple[letters.Draft, Session, Case] | None:
+    """The draft as it is now, with its session and case read again from the database."""
+    current = state.sync_fields()
+    if current is None:
+        return None
+    with run_database() as database:
+        session = current_session(database, state.session_code())
+        case = cases(database, session).get(current.case_id)
+    if case is None:
+        state.refused((_("This case is no longer loaded: choose another one."),))
+        return None
+    return current, session, case
+
+
+def count_letter() -> bool:
+    """Callback of “Count my letter”: count the draft once if the server's check allows it."""
+    found = _now()
+    if found is None:
+        return False
+    current, session, case = found
+    with run_database() as database:
+        result = counting.count(database, session, current, case, lang())
+    if result.refused:
+        state.refused(result.problems)
+        return False
+    state.mark_counted(current.submission_id, celebrate=result.new)
+    return True
+
+
+def print_checked(data: bytes, name: str, title: str) -> None:
+    """Callback of “Print on …”: print only a letter that the server's check allows."""
+    found = _now()
+    if found is None:
+        return
+    current, session, case = found
+    verdict = counting.review(current, case, session, lang())
+    if not verdict.ok:
+        state.print_outcome((False, _("Not printed: {reason}", reason=verdict.problems[0])))
+        return
+    print_now(data, name, title)
+
+
+def print_and_count() -> None:
+    """Callback of the kiosk's “Print my letter”: print exactly the letter it counts."""
+    found = _now()
+    if found is None:
+        return
+    current, session, case = found
+    if state.is_counted(current.submission_id):
+        state.go_phase("done")  # a second tap: printed and counted already
+        return
+    verdict = counting.review(current, case, session, lang())
+    if not verdict.ok:
+        state.refused(verdict.problems)
+        return
+    try:
+        data = pdf.build(verdict.letter, "a4").data
+        printer.print_pdf(data, session.printer, title="Write for Rights")
+    except (pdf.UnsupportedText, printer.PrintError) as exc:
+        state.print_outcome((False, _("Not printed: {reason}", reason=str(exc))))
+        return
+    if count_letter():
+        state.go_phase("done")
+
+
+def kiosk_count() -> None:
+    """Callback of “Count my letter” at the kiosk: count it once, then say thank you."""
+    current = state.draft()
+    if count_letter() or (current is not None and state.is_counted(current.submission_id)):
+        state.go_phase("done")
