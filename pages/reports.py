@@ -67,11 +67,9 @@ if session.grouping:
 
 st.subheader(_("Totals across the years"), anchor=False)
 years = {session.name: tally.by_year(database, [session.code])}
-if session.grouping:
-    years[session.grouping] = tally.by_year(database, sessions.group_codes(database,
-                                                                           session.grouping))
-if st.toggle(_("Add every session on this device (slower on a big database)")):
-    years[_("This device")] = tally.by_year(database)
+if session.grouping and session.leaderboard:  # only the sessions that chose to be compared
+    group = {s.code for s in sessions.in_group(database, session.grouping)} | {session.code}
+    years[session.grouping] = tally.by_year(database, sorted(group))
 st.dataframe([{_("Year"): year, **{label: totals_.get(year, 0) for label, totals_ in years.items()}}
               for year in sorted({y for t in years.values() for y in t}, reverse=True)],
              hide_index=True)

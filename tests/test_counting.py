@@ -219,3 +219,10 @@ def test_200_reruns_leave_no_open_database_handle(app, pages_db):
         at.run() if number % 2 else field(at, "message").input(f"Stay strong {number}").run()
     no_error(at)
     assert open_handles(pages_db) <= before + 1, "one connection at most (a cached read)"
+
+
+def test_a_kind_the_browser_made_up_changes_nothing(app):
+    at = write_for(app, kind="solidarity")
+    [kind] = [g for g in at.get("button_group") if g.key == "w4r.field.kind"]
+    no_error(kind.set_value(None).run())  # a deselected (or crafted) choice
+    assert at.session_state["w4r.draft"].kind == "solidarity"

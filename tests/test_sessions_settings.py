@@ -186,11 +186,6 @@ def test_in_group_lists_only_opted_in_sessions_of_that_grouping(db, school):
     assert [s.code for s in sessions.in_group(db, "Hill School")] == ["CLSA"]
 
 
-def test_group_codes_lists_every_session_of_the_grouping(db, school):
-    assert sessions.group_codes(db, "Hill School") == ["CLSA", "CLSB", "CLSC"]
-    assert sessions.group_codes(db, " Dale School ") == ["OTHER"]
-    assert sessions.group_codes(db, "") == []
-    assert sessions.group_codes(db, "Nowhere") == []
 
 
 # --- ensure (imports) --------------------------------------------------------------------------

@@ -122,13 +122,16 @@ def test_by_year_all_and_some_codes(db, event):
     assert tally.by_year(db, []) == {}
 
 
-def test_by_year_with_group_codes(db):
-    sessions.create(db, "A 2025", code="A2025", grouping="Hill School")
-    sessions.create(db, "A 2026", code="A2026", grouping="Hill School")
+def test_by_year_of_the_sessions_of_a_school_that_opted_in(db):
+    sessions.create(db, "A 2025", code="A2025", grouping="Hill School", leaderboard=True)
+    sessions.create(db, "A 2026", code="A2026", grouping="Hill School", leaderboard=True)
+    sessions.create(db, "Private", code="PRIV26", grouping="Hill School")
+    add(db, "g4", "PRIV26", at="2026-12-01T10:00:00+00:00", count=5)
     add(db, "g1", "A2025", at="2025-12-01T10:00:00+00:00", count=20)
     add(db, "g2", "A2026", at="2026-12-01T10:00:00+00:00", count=30)
     add(db, "g3", "CLASS", at="2026-12-01T10:00:00+00:00", count=99)
-    assert tally.by_year(db, sessions.group_codes(db, "Hill School")) == {2025: 20, 2026: 30}
+    group = [s.code for s in sessions.in_group(db, "Hill School")]
+    assert tally.by_year(db, group) == {2025: 20, 2026: 30}
 
 
 def test_already_counted(db, filled):

@@ -168,12 +168,6 @@ def in_group(db: Database, grouping: str) -> list[Session]:
     return [_from_row(row) for row in rows]
 
 
-def group_codes(db: Database, grouping: str) -> list[str]:
-    """The codes of every session of a school or event (for its totals across the years)."""
-    return [row[0] for row in db.execute("select code from sessions where grouping = ? and "
-                                         "grouping != '' order by code", [grouping.strip()])]
-
-
 def create(db: Database, name: str, kind: str = "class", goal: int = 0,
            code: str | None = None, **settings: Any) -> Session:
     """Create a session and return it; raise ValueError with a plain message on bad input."""

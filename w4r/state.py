@@ -85,9 +85,9 @@ def switch_kind(case: Case) -> None:
     """Callback of the kind selector: restart the draft as the other kind, keeping its text.
 
     A counted letter stays counted as it was: the other kind is a new letter (a new id)."""
-    kind = st.session_state[_WIDGET + "kind"]
+    kind = st.session_state.get(_WIDGET + "kind")
     current = draft()
-    if current and kind != current.kind:
+    if current and kind in tally.KINDS and kind != current.kind:
         restarted = letters.restart(current, case, kind)
         if is_counted(current.submission_id):
             restarted = replace(restarted, submission_id=tally.new_submission_id())

@@ -202,10 +202,16 @@ def number(value: int) -> str:
 _SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&^])")
 
 
+# GitHub's autolinks are found in the text after the escapes are read: an invisible word joiner
+# after "http", "www" and "@" keeps an address from becoming a link (it still reads the same).
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|www|mailto|xmpp|@)")
+
+
 def inert(text: object) -> str:
     """Text from users, links, files and cases, made inert for any markdown string (a body, a
-    title, a button, expander or tab label, a caption): it shows exactly as written."""
-    text = str(text)
+    title, a button, expander or tab label, a caption): it shows exactly as written, with no
+    link, image, heading, HTML or style made of it."""
+    text = _AUTOLINK.sub("\\1\u2060", str(text))
     return _SYNTAX.sub(r"\\\1", text).replace("\n", "  \n")
 
 
