@@ -115,7 +115,7 @@ def offered(database: db.Database, session: sessions.Session) -> CaseSet:
 
 def organizer_session(database: db.Database) -> sessions.Session | None:
     """The session whose organizer pages this browser has unlocked, or None."""
-    code = state.organizer_code()
+    code = state.organizer_code(database)
     return sessions.get(database, code) if code else None
 
 
