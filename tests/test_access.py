@@ -1,5 +1,5 @@
 """Organizer rights (w4r/access.py): salted scrypt hashes, PIN rules, setup codes, the throttle
-(decided before the slow hash, per browser and per session), sign-ins that expire, revocation.
+(decided before the slow hash, per browser and per session), sign-ins that expire, revocation."""
 
 from __future__ import annotations
 

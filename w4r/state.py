@@ -262,8 +262,9 @@ def organizer_code(database: db.Database) -> str | None:
     return code
 
 
-def _signed_in(attempt: access.Attempt, code: str) -> access.Attempt:
+def _signed_in(database: db.Database, attempt: access.Attempt, code: str) -> access.Attempt:
     if attempt.ok:
+        access.sign_out(database, st.session_state.get(_ORGANIZER) or "")  # one at a time
         st.session_state[_ORGANIZER] = attempt.token  # only the token: the page asks the db
         st.session_state[_SESSION] = code
     return attempt
@@ -274,14 +275,15 @@ def unlock(database: db.Database, code: str, pin: str) -> access.Attempt:
     found = sessions.get(database, code)
     if found is None:
         return access.Attempt(False, 0.0, "There is no class or event with that code.")
-    return _signed_in(access.sign_in(database, found.code, pin, browser_id()), found.code)
+    return _signed_in(database, access.sign_in(database, found.code, pin, browser_id()),
+                      found.code)
 
 
 def claim(database: db.Database, code: str, setup_code: str, pin: str,
           again: str) -> access.Attempt:
     """Set the first PIN of a session that has none, with the server's setup code; sign in."""
-    return _signed_in(access.claim_with_setup_code(database, code, setup_code, pin, again,
-                                                   browser_id()), code)
+    return _signed_in(database, access.claim_with_setup_code(
+        database, code, setup_code, pin, again, browser_id()), code)
 
 
 def change_pin(database: db.Database, code: str, old: str, new: str, again: str) -> None:
