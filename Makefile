@@ -12,6 +12,7 @@ $(VENV)/installed: requirements.txt
 	touch $@
 
 run: $(VENV)/installed  ## serve the app on http://localhost:8501 (demo cases, data/w4r.db)
+	$(PY) -m w4r session setup-code --if-needed
 	$(PY) -m streamlit run app.py --server.port 8501
 
 test: $(VENV)/installed  ## every test: unit, AppTest pages, PDFs rendered, browser end to end

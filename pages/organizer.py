@@ -1,4 +1,5 @@
-"""Organizer: sign in with the session's PIN (set it on first use), sign out, start a new session."""
+"""Organizer: sign in with the session's PIN (the first one needs the server's setup code),
+sign out, start a new session."""
 
 import streamlit as st
 
@@ -25,33 +26,35 @@ if organizer is None:
             attempt = state.unlock(database, code, pin)
             if attempt.ok:
                 st.rerun()
-            st.error(attempt.message, icon=":material/lock:")
+            st.error(ui.inert(attempt.message), icon=":material/lock:")
         st.caption(_("Forgot the PIN? Set a new one on the computer that runs w4r: "
                    "`python -m w4r session pin --session CODE`."))
     else:
-        st.info(_("**{name}** has no organizer PIN yet. Choose one now: it protects the "
-                  "settings, the letters and the reports of this session. Keep it to yourself.",
-                  name=ui.inert(session.name)), icon=":material/key:")
+        st.info(_("**{name}** has no organizer PIN yet. Only the person at the computer that "
+                  "runs w4r can give it one: `make run` prints a one-time setup code in its "
+                  "terminal (or run `python -m w4r session setup-code`). Pupils and visitors "
+                  "cannot do this.", name=ui.inert(session.name)), icon=":material/key:")
         with st.form("first-pin"):
-            pin = st.text_input(_("New organizer PIN (at least 4 characters)"), type="password",
+            setup_code = st.text_input(_("Setup code (from the server's terminal)"),
+                                       max_chars=20)
+            pin = st.text_input(_("New organizer PIN (6 digits or more, or a passphrase of 8 "
+                                  "characters or more)"), type="password",
                                 max_chars=access.MAX_PIN)
             again = st.text_input(_("The same PIN again"), type="password",
                                   max_chars=access.MAX_PIN)
             chosen = st.form_submit_button(_("Set the PIN and sign in"), type="primary")
         if chosen:
-            try:
-                state.first_pin(database, session.code, pin, again)
-            except ValueError as exc:
-                st.error(_("Not set: {reason}.", reason=exc))
-            else:
+            attempt = state.claim(database, session.code, setup_code, pin, again)
+            if attempt.ok:
                 st.rerun()
+            st.error(ui.inert(attempt.message), icon=":material/lock:")
     st.stop()
 
 st.success(_("You are signed in as the organizer of **{name}** (code `{code}`). The organizer "
              "pages are in the menu.", name=ui.inert(organizer.name), code=organizer.code),
            icon=":material/lock_open:")
 if st.button(_("Sign out"), icon=":material/logout:"):
-    state.lock()
+    state.lock(database)
     st.rerun()
 
 st.subheader(_("Start a new class or event"), anchor=False)
@@ -71,7 +74,7 @@ if created:
     except ValueError as exc:
         st.error(_("Not created: {reason}.", reason=exc))
     else:
-        state.manage(new.code)
+        state.unlock(database, new.code, pin)
         state.notice(_("Created {name} with the code {code}. You now manage it.",
                        name=new.name, code=new.code))
         st.switch_page(ui.PAGES["session"])

@@ -92,7 +92,7 @@ with st.form("change-pin", clear_on_submit=True):
     changed = st.form_submit_button(_("Change the PIN"))
 if changed:
     try:
-        access.change_pin(database, session.code, old, new, again)
+        state.change_pin(database, session.code, old, new, again)
     except ValueError as exc:
         st.error(_("Not changed: {reason}", reason=exc))
     else:

@@ -19,7 +19,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT_DIR), str(PROJECT_DIR / "tests")]
 
 import e2e_support as e2e  # noqa: E402
-from w4r import db, kept, letters, sessions, tally  # noqa: E402
+from w4r import access, db, kept, letters, sessions, tally  # noqa: E402
 from w4r.cases import load_cases  # noqa: E402
 
 OUT = PROJECT_DIR / "docs" / "screenshots"
@@ -211,6 +211,11 @@ def take_kiosk(url: str, browser, lang: str) -> None:
     context.close()
 
 
+def setup_code(url) -> str:
+    """The default session's one-time setup code, as `make run` prints it."""
+    return access.new_setup_code(db.connect(url.db_path), db.DEFAULT_SESSION)
+
+
 def take_organizer(url: str, browser) -> None:
     """The organizer's pages: first PIN, settings with the QR code, cases, review, reports."""
     page = e2e.new_page(browser)
@@ -218,8 +223,10 @@ def take_organizer(url: str, browser) -> None:
     e2e.wait_for_app(page)
     e2e.open_page(page, "Organizer")
     full_page(page, "7-organizer.png")
-    e2e.type_into(page, "New organizer PIN (at least 4 characters)", "2468")
-    e2e.type_into(page, "The same PIN again", "2468")
+    e2e.type_into(page, "Setup code (from the server's terminal)", setup_code(url))
+    e2e.type_into(page, "New organizer PIN (6 digits or more, or a passphrase of 8 "
+                        "characters or more)", "246813")
+    e2e.type_into(page, "The same PIN again", "246813")
     page.get_by_role("button", name="Set the PIN and sign in").click()
     e2e.wait_for_app(page)
     for title, name in (("Session settings", "8-session.png"), ("Case file", "9-case-file.png"),

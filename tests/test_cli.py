@@ -322,8 +322,8 @@ def test_letter_pdf_with_emoji_prints_and_notes_it(capsys, tmp_path):
 
 def test_session_create_prints_the_code_and_list_shows_it(capsys, tmp_path):
     db = tmp_path / "w4r.db"
-    code, out, err = run_main(capsys, "--db", db, "session", "create", "--name",
-                              "Klasa 7b – Zażółć", "--goal", "50", "--code", "7b-2026")
+    code, out, err = run_main(capsys, "--db", db, "session", "create", "--generate-pin",
+                              "--name", "Klasa 7b – Zażółć", "--goal", "50", "--code", "7b-2026")
     assert code == 0, err
     assert out.strip() == "7B2026"
     code, out, _ = run_main(capsys, "--db", db, "session", "list")
@@ -337,14 +337,15 @@ def test_session_create_prints_the_code_and_list_shows_it(capsys, tmp_path):
 
 def test_session_create_without_a_code_makes_one(capsys, tmp_path):
     code, out, _ = run_main(capsys, "--db", tmp_path / "w4r.db", "session", "create",
-                            "--name", "Event", "--kind", "event")
+                            "--name", "Event", "--kind", "event", "--generate-pin")
     assert code == 0 and re.fullmatch(r"[A-Z0-9]{6}", out.strip())
 
 
 @pytest.mark.parametrize("extra", [["--code", "class"], ["--code", "x!"], ["--goal", "-5"]])
 def test_session_create_with_bad_data_exits_1(capsys, tmp_path, extra):
     db = tmp_path / "w4r.db"
-    code, _, err = run_main(capsys, "--db", db, "session", "create", "--name", "X", *extra)
+    code, _, err = run_main(capsys, "--db", db, "session", "create", "--name", "X",
+                          "--generate-pin", *extra)
     assert code == 1
     assert assert_one_clear_line(err).startswith("session: ")
 
@@ -367,7 +368,8 @@ def test_tally_add_with_the_same_id_twice_counts_once(capsys, tmp_path):
 
 def test_tally_add_accepts_a_code_as_typed(capsys, tmp_path):
     db = tmp_path / "w4r.db"
-    run_main(capsys, "--db", db, "session", "create", "--name", "7b", "--code", "7B2026")
+    run_main(capsys, "--db", db, "session", "create", "--name", "7b", "--code", "7B2026",
+             "--generate-pin")
     code, _, err = add(capsys, db, session="7b-2026")
     assert code == 0, err
     assert show_json(capsys, db, "7B2026")[0] == 1
@@ -435,7 +437,7 @@ def filled_db(capsys, tmp_path, cases):
     """A database with a session holding a few different actions."""
     db = tmp_path / "source.db"
     run_main(capsys, "--db", db, "session", "create", "--name", "Zażółć – élève",
-             "--code", "EXP123", "--goal", "20")
+             "--code", "EXP123", "--goal", "20", "--generate-pin")
     other = next(c.id for c in cases.cases if c.id != CASE_WITH_ASK)
     for extra, case, kind in [(["--id", "a1"], CASE_WITH_ASK, "appeal"),
                               (["--id", "a2", "--count", "5"], other, "appeal"),

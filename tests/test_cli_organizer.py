@@ -69,8 +69,8 @@ def test_session_pin_reads_the_pin_from_stdin_and_sets_it(capsys, monkeypatch, d
     assert one_line(err) == "PIN set for CLASS"
     assert "Pin-4821" not in out + err
     database = open_db(dbfile)
-    assert access.check(database, "CLASS", "Pin-4821", now=T0).ok
-    assert not access.check(database, "CLASS", "Pin-4821\n", now=T0).ok
+    assert access.check(database, "CLASS", "Pin-4821", "b", now=T0).ok
+    assert not access.check(database, "CLASS", "Pin-4821\n", "b", now=T0).ok
     database.conn.close()
 
 
@@ -78,26 +78,28 @@ def test_session_pin_with_windows_line_end_and_no_line_end(capsys, monkeypatch, 
     feed_stdin(monkeypatch, b"Pin-4821\r\nsecond line ignored\n")
     assert run(capsys, "--db", dbfile, "session", "pin", "--session", "CLASS")[0] == 0
     database = open_db(dbfile)
-    assert access.check(database, "CLASS", "Pin-4821", now=T0).ok
-    feed_stdin(monkeypatch, "Ünï-pin".encode())
+    assert access.check(database, "CLASS", "Pin-4821", "b", now=T0).ok
+    feed_stdin(monkeypatch, "Ünï-pin-2".encode())
     assert run(capsys, "--db", dbfile, "session", "pin", "--session", "CLASS")[0] == 0
-    assert access.check(database, "CLASS", "Ünï-pin", now=T0).ok
+    assert access.check(database, "CLASS", "Ünï-pin-2", "b", now=T0).ok
     database.conn.close()
 
 
-def test_session_pin_replaces_a_forgotten_pin_and_clears_the_lock(capsys, monkeypatch, dbfile):
+def test_session_pin_replaces_a_forgotten_pin_and_ends_the_sign_ins(capsys, monkeypatch, dbfile):
     database = open_db(dbfile)
     access.set_pin(database, "CLASS", "forgotten-1")
-    for _ in range(access.FREE_TRIES + 1):
-        access.check(database, "CLASS", "guess", now=T0)
+    for i in range(access.SESSION_FREE_TRIES):
+        access.check(database, "CLASS", "guess", f"tab-{i}", now=T0)
+    token = access.sign_in(database, "CLASS", "forgotten-1", "teacher", now=T0 + 5).token
     feed_stdin(monkeypatch, b"fresh-pin-2\n")
     assert run(capsys, "--db", dbfile, "session", "pin", "--session", "CLASS")[0] == 0
-    assert access.check(database, "CLASS", "fresh-pin-2", now=T0 + 1).ok
-    assert not access.check(database, "CLASS", "forgotten-1", now=T0 + 1).ok
+    assert access.signed_in(database, token) is None  # every earlier sign-in ends
+    assert access.check(database, "CLASS", "fresh-pin-2", "teacher", now=T0 + 6).ok
+    assert not access.check(database, "CLASS", "forgotten-1", "teacher", now=T0 + 6).ok
     database.conn.close()
 
 
-@pytest.mark.parametrize("stdin", [b"123\n", b"\n", b"", b"7777\n"])
+@pytest.mark.parametrize("stdin", [b"123\n", b"\n", b"", b"777777\n", b"1234\n", b"123456\n"])
 def test_session_pin_refuses_a_bad_pin_in_one_line(capsys, monkeypatch, dbfile, stdin):
     feed_stdin(monkeypatch, stdin)
     code, out, err = run(capsys, "--db", dbfile, "session", "pin", "--session", "CLASS")
@@ -128,32 +130,141 @@ def test_session_pin_needs_the_session_flag(capsys, monkeypatch, dbfile):
 
 # --- session create / list -------------------------------------------------------------------------
 
-def test_session_create_prints_the_code(capsys, dbfile):
+def test_session_create_sets_the_pin_read_from_stdin_and_prints_the_code(capsys, monkeypatch,
+                                                                        dbfile):
+    feed_stdin(monkeypatch, b"Pin-4821\n")
     code, out, err = run(capsys, "--db", dbfile, "session", "create", "--name", "Library stand",
                          "--kind", "event", "--goal", "5", "--code", "EVT1")
     assert (code, out, err) == (0, "EVT1\n", "")
     database = open_db(dbfile)
     made = sessions.get(database, "EVT1")
     assert (made.name, made.kind, made.goal) == ("Library stand", "event", 5)
+    assert access.check(database, "EVT1", "Pin-4821", "b", now=T0).ok
     database.conn.close()
 
 
-def test_session_create_with_a_random_code(capsys, dbfile):
-    code, out, _ = run(capsys, "--db", dbfile, "session", "create", "--name", "Class 7B")
+def test_session_create_with_a_generated_pin(capsys, dbfile):
+    code, out, err = run(capsys, "--db", dbfile, "session", "create", "--name", "Class 7B",
+                         "--generate-pin")
     made = out.strip()
     assert code == 0 and sessions.code_problem(made) is None
+    line = one_line(err)
+    pin = line.split(": ")[1].split()[0]
+    assert pin.isdigit() and len(pin) == 6 and access.pin_problem(pin) is None
     database = open_db(dbfile)
     assert sessions.get(database, made).name == "Class 7B"
+    assert access.check(database, made, pin, "b", now=T0).ok
+    database.conn.close()
+
+
+@pytest.mark.parametrize("stdin", [b"", b"1234\n", b"123456\n"])
+def test_session_create_without_a_good_pin_creates_nothing(capsys, monkeypatch, dbfile, stdin):
+    feed_stdin(monkeypatch, stdin)
+    code, out, err = run(capsys, "--db", dbfile, "session", "create", "--name", "No PIN",
+                         "--code", "NOPIN")
+    assert code == 1 and out == "" and one_line(err).startswith("pin: ")
+    database = open_db(dbfile)
+    assert sessions.get(database, "NOPIN") is None
     database.conn.close()
 
 
 @pytest.mark.parametrize("argv", [["--name", "Dup", "--code", "CLASS"],
                                   ["--name", "", "--code", "EMPTY1"],
                                   ["--name", "Goal", "--goal", "-1", "--code", "GOAL1"]])
-def test_session_create_bad_data_exits_1(capsys, dbfile, argv):
+def test_session_create_bad_data_exits_1(capsys, monkeypatch, dbfile, argv):
+    feed_stdin(monkeypatch, b"Pin-4821\n")
     code, out, err = run(capsys, "--db", dbfile, "session", "create", *argv)
     assert code == 1 and out == ""
     assert one_line(err).startswith("session: ")
+    database = open_db(dbfile)
+    assert not access.has_pin(database, "CLASS")
+    database.conn.close()
+
+
+# --- session setup-code ---------------------------------------------------------------------------
+
+def test_setup_code_prints_a_one_time_code_that_sets_the_first_pin(capsys, dbfile):
+    code, out, err = run(capsys, "--db", dbfile, "session", "setup-code")
+    assert code == 0 and err == ""
+    first_line = out.splitlines()[0]
+    assert first_line.startswith("Organizer setup code for Our class (CLASS): ")
+    setup_code = first_line.rsplit(": ", 1)[1]
+    assert len(setup_code.replace("-", "")) >= 10 and "24 hours" in out
+    database = open_db(dbfile)
+    attempt = access.claim_with_setup_code(database, "CLASS", setup_code, "Pin-4821",
+                                           "Pin-4821", "b")
+    assert attempt.ok and access.has_pin(database, "CLASS")
+    database.conn.close()
+
+
+def test_setup_code_for_a_session_with_a_pin_is_refused(capsys, monkeypatch, dbfile):
+    feed_stdin(monkeypatch, b"Pin-4821\n")
+    run(capsys, "--db", dbfile, "session", "pin", "--session", "CLASS")
+    code, out, err = run(capsys, "--db", dbfile, "session", "setup-code", "--session", "class")
+    assert code == 1 and out == ""
+    assert "already has" in one_line(err) and "session pin" in err
+    assert run(capsys, "--db", dbfile, "session", "setup-code", "--if-needed") == (0, "", "")
+
+
+def test_setup_code_if_needed_prints_one_when_there_is_no_pin(capsys, dbfile):
+    code, out, _ = run(capsys, "--db", dbfile, "session", "setup-code", "--if-needed")
+    assert code == 0 and "setup code" in out
+
+
+def test_setup_code_for_an_unknown_session(capsys, dbfile):
+    code, out, err = run(capsys, "--db", dbfile, "session", "setup-code", "--session", "nope")
+    assert code == 1 and out == "" and "NOPE" in one_line(err)
+
+
+def test_make_run_prints_the_setup_code_first():
+    from conftest import PROJECT_DIR
+    makefile = (PROJECT_DIR / "Makefile").read_text(encoding="utf-8")
+    run_target = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    lines = [line.strip() for line in run_target.splitlines()[1:]]
+    assert lines[0] == "$(PY) -m w4r session setup-code --if-needed"
+    assert lines[1].startswith("$(PY) -m streamlit run")
+
+
+# --- session set -----------------------------------------------------------------------------------
+
+def test_session_set_changes_the_settings_and_prints_them(capsys, dbfile):
+    code, out, err = run(capsys, "--db", dbfile, "session", "set", "class", "--kiosk", "on",
+                         "--idle-seconds", "90", "--keep-text", "on", "--personal-data", "off",
+                         "--goal", "45", "--name", "Hall stand")
+    assert code == 0, err
+    assert out.splitlines()[0] == "CLASS: Hall stand"
+    assert "kiosk          on" in out and "idle seconds   90" in out and "goal           45" in out
+    database = open_db(dbfile)
+    saved = sessions.get(database, "CLASS")
+    assert (saved.kiosk, saved.idle_seconds, saved.keep_text, saved.personal_data, saved.goal,
+            saved.name) == (True, 90, True, False, 45, "Hall stand")
+    database.conn.close()
+    code, out, _ = run(capsys, "--db", dbfile, "session", "set", "CLASS", "--kiosk", "off")
+    assert code == 0 and "kiosk          off" in out and "idle seconds   90" in out
+
+
+def test_session_set_bad_values_one_line_each_and_nothing_changed(capsys, dbfile):
+    code, out, err = run(capsys, "--db", dbfile, "session", "set", "CLASS", "--goal", "-1",
+                         "--idle-seconds", "1", "--kiosk", "on")
+    assert code == 1 and out == "" and "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 2 and all(line.startswith("session: ") for line in lines)
+    assert any("goal" in line for line in lines) and any("idle" in line for line in lines)
+    database = open_db(dbfile)
+    assert not sessions.get(database, "CLASS").kiosk
+    database.conn.close()
+
+
+@pytest.mark.parametrize("argv", [["CLASS", "--kiosk", "maybe"], ["CLASS", "--goal", "many"],
+                                  []])
+def test_session_set_usage_errors_exit_2(capsys, dbfile, argv):
+    code, _, err = run(capsys, "--db", dbfile, "session", "set", *argv)
+    assert code == 2 and "Traceback" not in err
+
+
+def test_session_set_unknown_session(capsys, dbfile):
+    code, out, err = run(capsys, "--db", dbfile, "session", "set", "NOPE", "--goal", "3")
+    assert code == 1 and out == "" and "NOPE" in one_line(err)
 
 
 def test_session_list_json_includes_the_new_fields(capsys, dbfile):

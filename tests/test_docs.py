@@ -53,6 +53,7 @@ def test_every_documented_command_parses(where, args):
 
 def test_the_docs_show_the_organizer_commands():
     shown = " ".join(args for _, args in documented_commands())
-    for command in ("session create", "session list", "session pin", "cases load",
+    for command in ("session create", "session list", "session pin", "session setup-code",
+                    "session set ", "cases load",
                     "tally export", "tally import"):
         assert command in shown, command

@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover
 pytestmark = pytest.mark.e2e
 
 TABLET = {"width": 1024, "height": 768}
-PIN = "4821"
+PIN = "482913"
 IDLE_S = 10
 MESSAGE = "You are not alone: a visitor at the town fair is thinking of you."
 

@@ -4,6 +4,8 @@ the projector view shows it within seconds, without a reload. Headless system Ch
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -16,9 +18,17 @@ except ImportError:  # pragma: no cover
 
 pytestmark = pytest.mark.e2e
 
-FIRST_PIN = "2468"
-CLASS_PIN = "7391"
+FIRST_PIN = "246813"
+CLASS_PIN = "739164"
 MESSAGE = "Dear Yecenia, we are thinking of you in Room 12."
+
+
+def setup_code(db_path) -> str:
+    """What `make run` prints in the terminal: the default session's one-time setup code."""
+    done = subprocess.run([sys.executable, "-m", "w4r", "--db", str(db_path), "session",
+                           "setup-code", "--if-needed"], capture_output=True, text=True,
+                          timeout=60, cwd=e2e.PROJECT_DIR, check=True)
+    return done.stdout.splitlines()[0].rsplit(": ", 1)[1]
 
 
 def test_organizer_student_and_projector(browser, app):  # noqa: F811
@@ -27,13 +37,17 @@ def test_organizer_student_and_projector(browser, app):  # noqa: F811
     organizer = e2e.new_page(browser)
     student = e2e.new_page(browser)
     try:
-        # The organizer sets the default session's PIN on first use; the pages appear.
+        # The organizer sets the default session's PIN on first use, with the setup code the
+        # server printed in its terminal; the pages appear.
         organizer.goto(app)
         e2e.wait_for_app(organizer)
         nav = organizer.locator('[data-testid="stSidebarNav"]')
         expect(nav.get_by_text("Projector", exact=True)).to_have_count(0)
         e2e.open_page(organizer, "Organizer")
-        e2e.type_into(organizer, "New organizer PIN (at least 4 characters)", FIRST_PIN)
+        e2e.type_into(organizer, "Setup code (from the server's terminal)",
+                      setup_code(app.db_path))
+        e2e.type_into(organizer, "New organizer PIN (6 digits or more, or a passphrase of 8 "
+                                 "characters or more)", FIRST_PIN)
         e2e.type_into(organizer, "The same PIN again", FIRST_PIN)
         organizer.get_by_role("button", name="Set the PIN and sign in").click()
         e2e.wait_for_app(organizer)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from test_pages import ROOT, button, no_error, page_html, through_app  # noqa: F401 (autouse fixture)
 from w4r import access, db, i18n, sessions, tally
 
-PIN = "4821"
+PIN = "482913"
 MESSAGE = "You are not alone. We think of you."
 
 

@@ -11,7 +11,7 @@ from test_pages import ROOT, button, no_error, page_html, through_app  # noqa: F
 from w4r import access, db, kept, letters, sessions, tally
 from w4r.cases import load_cases
 
-PIN = "4821"
+PIN = "482913"
 CASE = "yecenia-armenta"
 ORGANIZER_PAGES = ("session", "case_file", "review", "reports", "projector")
 
@@ -28,14 +28,26 @@ def fresh(db_path) -> AppTest:
     return no_error(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
 
 
-def signed_in(db_path, pin: str = PIN) -> AppTest:
-    """The app with the default session's first PIN set on the Organizer page."""
+def first_pin_form(db_path, setup_code: str | None = None, pin: str = PIN,
+                   again: str | None = None) -> AppTest:
+    """The Organizer page's first-PIN form sent with a setup code (a fresh one by default)."""
+    if setup_code is None:
+        setup_code = access.new_setup_code(db.connect(db_path), db.DEFAULT_SESSION)
     at = fresh(db_path)
     at.switch_page("pages/organizer.py").run()
-    at.text_input[0].input(pin)
-    at.text_input[1].input(pin)
-    no_error(button(at, "Set the PIN and sign in").click().run())
-    return at
+    fields = {t.label: t for t in at.text_input}
+    fields["Setup code (from the server's terminal)"].input(setup_code)
+    fields[FIRST_PIN_LABEL].input(pin)
+    fields["The same PIN again"].input(pin if again is None else again)
+    return no_error(button(at, "Set the PIN and sign in").click().run())
+
+
+FIRST_PIN_LABEL = "New organizer PIN (6 digits or more, or a passphrase of 8 characters or more)"
+
+
+def signed_in(db_path, pin: str = PIN) -> AppTest:
+    """The app with the default session's first PIN set on the Organizer page."""
+    return first_pin_form(db_path, pin=pin)
 
 
 def on(at: AppTest, page: str) -> AppTest:
@@ -59,7 +71,7 @@ class TestPin:
             assert_not_in_navigation(at, page)
         assert titles(on(at, "organizer")) == ["Organizer"]  # only the sign-in page is there
 
-    def test_first_use_sets_the_pin_and_opens_the_pages(self, db_path):
+    def test_first_use_with_the_setup_code_sets_the_pin_and_opens_the_pages(self, db_path):
         at = signed_in(db_path)
         assert any("signed in as the organizer" in s.value for s in at.success)
         database = db.connect(db_path)
@@ -68,28 +80,65 @@ class TestPin:
         assert PIN not in stored and stored.startswith("scrypt$")
         assert titles(on(at, "session")) == ["Session settings"]
 
+    def test_a_visitor_without_the_setup_code_cannot_set_the_pin(self, db_path):
+        at = on(fresh(db_path), "organizer")
+        assert any("Pupils and visitors cannot do this" in i.value for i in at.info)
+        for guess in ("", "ABCD-EFGH-JKLM"):
+            at = first_pin_form(db_path, setup_code=guess)
+            assert any("setup code is not right" in e.value for e in at.error)
+            assert_not_in_navigation(at, "session")
+        assert not access.has_pin(db.connect(db_path), db.DEFAULT_SESSION)
+
     def test_two_different_pins_are_refused(self, db_path):
-        at = fresh(db_path)
-        at.switch_page("pages/organizer.py").run()
-        at.text_input[0].input(PIN)
-        at.text_input[1].input("9999")
-        no_error(button(at, "Set the PIN and sign in").click().run())
+        at = first_pin_form(db_path, again="999999-x")
         assert any("differ" in e.value for e in at.error)
         assert not access.has_pin(db.connect(db_path), db.DEFAULT_SESSION)
 
-    def test_sign_in_wrong_then_throttled_then_right(self, db_path):
+    def test_a_weak_pin_is_refused(self, db_path):
+        at = first_pin_form(db_path, pin="1234")
+        assert any("at least 6" in e.value for e in at.error)
+        assert not access.has_pin(db.connect(db_path), db.DEFAULT_SESSION)
+
+    def test_sign_in_wrong_then_throttled_then_right_from_another_browser(self, db_path):
         access.set_pin(db.connect(db_path), db.DEFAULT_SESSION, PIN)
         at = on(fresh(db_path), "organizer")
         messages = []
-        for _ in range(access.FREE_TRIES + 1):
-            at.text_input[1].input("0000")
+        for _ in range(access.FREE_TRIES):
+            at.text_input[1].input("000000")
             no_error(button(at, "Sign in").click().run())
             messages.append(at.error[0].value)
         assert messages[0] == "That PIN is not right."
         assert messages[-1].startswith("Too many wrong PINs")
-        at.text_input[1].input(PIN)  # right PIN, but still locked
+        at.text_input[1].input(PIN)  # right PIN, but this browser waits
         no_error(button(at, "Sign in").click().run())
         assert at.error and at.error[0].value.startswith("Too many wrong PINs")
+        assert_not_in_navigation(at, "session")
+        teacher = on(fresh(db_path), "organizer")  # another browser: not locked out
+        teacher.text_input[1].input(PIN)
+        no_error(button(teacher, "Sign in").click().run())
+        assert any("signed in as the organizer" in s.value for s in teacher.success)
+
+    def test_a_pin_change_signs_out_the_other_browsers(self, db_path):
+        other = signed_in(db_path)
+        at = on(fresh(db_path), "organizer")
+        at.text_input[1].input(PIN)
+        no_error(button(at, "Sign in").click().run())
+        at = on(at, "session")
+        fields = {t.label: t for t in at.text_input}
+        fields["Current PIN"].input(PIN)
+        fields["New PIN"].input("new-pin-2026")
+        fields["New PIN again"].input("new-pin-2026")
+        no_error(button(at, "Change the PIN").click().run())
+        assert any("The PIN is changed" in s.value for s in at.success)
+        assert titles(on(at, "session")) == ["Session settings"]  # the changer stays in
+        no_error(other.run())
+        assert_not_in_navigation(other, "session")  # the other browser is signed out
+
+    def test_an_expired_sign_in_removes_the_pages(self, db_path):
+        at = signed_in(db_path)
+        db.connect(db_path).execute("update signins set last_seen = last_seen - ?",
+                                    [access.SIGNIN_IDLE_S + 1])
+        no_error(at.run())
         assert_not_in_navigation(at, "session")
 
     def test_sign_out_removes_the_pages(self, db_path):
@@ -102,13 +151,13 @@ class TestPin:
         inputs = {t.label: t for t in at.text_input}
         inputs["Name"].input("Class 7B")
         inputs["Join code (leave empty for a new random one)"].input("7b2026")
-        inputs["Its organizer PIN"].input("7391")
+        inputs["Its organizer PIN"].input("739164")
         no_error(button(at, "Create").click().run())
         at = on(at, "session")
         assert any("7B2026" in m.value for m in at.markdown)
         database = db.connect(db_path)
         assert sessions.get(database, "7B2026").name == "Class 7B"
-        assert access.check(database, "7B2026", "7391").ok
+        assert access.check(database, "7B2026", "739164", "test").ok
 
 
 class TestSettings:

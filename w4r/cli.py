@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -15,6 +16,7 @@ from w4r import (access, casepack, config, db, kept, letters, pdf, printer, prom
 from w4r.cases import CaseSet, load_cases
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+ON_OFF = ("on", "off")
 MAX_TEXT_BYTES = 1_000_000
 
 
@@ -93,15 +95,36 @@ def build_parser() -> Parser:
 
     session = groups.add_parser("session", help="classes and events")
     session_cmd = session.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
-    create = session_cmd.add_parser("create", help="create a session; prints its join code")
+    create = session_cmd.add_parser("create", help="create a session with its organizer PIN "
+                                    "(read from stdin); prints its join code")
     create.add_argument("--name", required=True)
     create.add_argument("--kind", default="class", choices=sessions.KINDS)
     create.add_argument("--goal", type=int, default=0, help="letters to aim for")
     create.add_argument("--code", help="the join code (default: a new random one)")
+    create.add_argument("--generate-pin", action="store_true",
+                        help="make up a 6-digit PIN and print it, instead of reading stdin")
     create.set_defaults(run=cmd_session_create)
     pin = session_cmd.add_parser("pin", help="set a session's organizer PIN (read from stdin)")
     pin.add_argument("--session", required=True, help="session code")
     pin.set_defaults(run=cmd_session_pin)
+    setup = session_cmd.add_parser("setup-code", help="print a one-time code with which the "
+                                   "Organizer page sets the first PIN of a session without one")
+    setup.add_argument("--session", default=db.DEFAULT_SESSION,
+                       help=f"session code (default: {db.DEFAULT_SESSION})")
+    setup.add_argument("--if-needed", action="store_true",
+                       help="print nothing and succeed when the session already has a PIN")
+    setup.set_defaults(run=cmd_session_setup_code)
+    change = session_cmd.add_parser("set", help="change a session's settings; prints them")
+    change.add_argument("code", help="session code")
+    change.add_argument("--name")
+    change.add_argument("--goal", type=int, help="letters to aim for")
+    change.add_argument("--kiosk", choices=ON_OFF, help="kiosk mode for the event's own screen")
+    change.add_argument("--idle-seconds", type=int,
+                        help="seconds before a kiosk forgets its visitor")
+    change.add_argument("--keep-text", choices=ON_OFF, help="keep the text of counted letters")
+    change.add_argument("--personal-data", choices=ON_OFF,
+                        help="let writers give their address, phone or e-mail")
+    change.set_defaults(run=cmd_session_set)
 
     slist = session_cmd.add_parser("list", help="list the sessions")
     slist.add_argument("--json", action="store_true", help="print JSON")
@@ -346,13 +369,35 @@ def cmd_letter_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_pin(prompt: str) -> str:
+    """A PIN from the first line of stdin (never an argument: it would stay in the history)."""
+    if sys.stdin.isatty():
+        print(prompt, file=sys.stderr)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def generated_pin() -> str:
+    """A random 6-digit PIN that passes the PIN rules."""
+    while access.pin_problem(pin := f"{secrets.randbelow(10**6):06d}"):
+        pass
+    return pin
+
+
 def cmd_session_create(args: argparse.Namespace) -> int:
-    """Create a session and print its join code."""
+    """Create a session with its organizer PIN and print its join code."""
+    database = db.connect(args.db)
+    pin = generated_pin() if args.generate_pin else _read_pin(
+        f"Organizer PIN for {args.name}, then Enter:")
+    if problem := access.pin_problem(pin):
+        raise Failure(f"pin: {problem}")
     try:
-        created = sessions.create(db.connect(args.db), args.name, args.kind, args.goal, args.code)
+        created = access.create_session(database, pin, args.name, args.kind, args.goal,
+                                        args.code)
     except ValueError as exc:
         raise Failure(f"session: {exc}") from exc
     print(created.code)
+    if args.generate_pin:
+        print(f"organizer PIN for {created.code}: {pin} (shown only this once)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -360,15 +405,55 @@ def cmd_session_pin(args: argparse.Namespace) -> int:
     """Set a session's organizer PIN, read from the first line of stdin (never an argument)."""
     database = db.connect(args.db)
     session = _session(database, args.session)
-    if sys.stdin.isatty():
-        print(f"New organizer PIN for {session.name} ({session.code}), then Enter:",
-              file=sys.stderr)
-    pin = sys.stdin.readline().rstrip("\r\n")
+    pin = _read_pin(f"New organizer PIN for {session.name} ({session.code}), then Enter:")
     try:
         access.set_pin(database, session.code, pin)
     except ValueError as exc:
         raise Failure(f"pin: {exc}") from exc
     print(f"PIN set for {session.code}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_session_setup_code(args: argparse.Namespace) -> int:
+    """Print a one-time setup code for a session without a PIN."""
+    database = db.connect(args.db)
+    session = _session(database, args.session)
+    if access.has_pin(database, session.code):
+        if args.if_needed:
+            return EXIT_OK
+        raise Failure(f"setup-code: {session.code} already has an organizer PIN: use "
+                      f"session pin to change it")
+    setup_code = access.new_setup_code(database, session.code)
+    hours = round(access.SETUP_TTL_S / 3600)
+    print(f"Organizer setup code for {session.name} ({session.code}): {setup_code}\n"
+          f"Type it on the Organizer page to choose the PIN. It works once, for {hours} hours.")
+    return EXIT_OK
+
+
+def _settings(session: sessions.Session) -> str:
+    on = {True: "on", False: "off"}
+    return "\n".join([f"{session.code}: {session.name}", f"  kind           {session.kind}",
+                      f"  goal           {session.goal}", f"  kiosk          {on[session.kiosk]}",
+                      f"  idle seconds   {session.idle_seconds}",
+                      f"  keep text      {on[session.keep_text]}",
+                      f"  personal data  {on[session.personal_data]}"])
+
+
+def cmd_session_set(args: argparse.Namespace) -> int:
+    """Change a session's settings and print them."""
+    database = db.connect(args.db)
+    session = _session(database, args.code)
+    changes = {name: value for name, value in (
+        ("name", args.name), ("goal", args.goal), ("idle_seconds", args.idle_seconds))
+        if value is not None}
+    changes |= {name: value == "on" for name, value in (
+        ("kiosk", args.kiosk), ("keep_text", args.keep_text),
+        ("personal_data", args.personal_data)) if value is not None}
+    try:
+        session = sessions.update(database, session.code, **changes)
+    except ValueError as exc:
+        raise Failure("\n".join(f"session: {p}" for p in str(exc).split("; "))) from exc
+    print(_settings(session))
     return EXIT_OK
 
 

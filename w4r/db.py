@@ -98,6 +98,26 @@ def _v4(db: Database) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN idle_seconds INTEGER NOT NULL DEFAULT 120")
 
 
+def _v5(db: Database) -> None:
+    """PIN generations, the throttle, sign-ins that expire, one-time setup codes."""
+    db.execute("ALTER TABLE pins ADD COLUMN generation INTEGER NOT NULL DEFAULT 1")
+    db["throttle"].create({"key": str, "failures": int, "next_at": float}, pk="key",
+                          not_null={"failures", "next_at"}, defaults={"failures": 0,
+                                                                      "next_at": 0.0})
+    db["signins"].create(
+        {"token_hash": str, "session_code": str, "generation": int, "created_at": str,
+         "last_seen": float},
+        pk="token_hash", not_null={"session_code", "generation", "created_at", "last_seen"},
+        foreign_keys=[("session_code", "sessions", "code")],
+    )
+    db["signins"].create_index(["session_code"])
+    db["setup_codes"].create(
+        {"session_code": str, "hash": str, "created_at": str},
+        pk="session_code", not_null={"hash", "created_at"},
+        foreign_keys=[("session_code", "sessions", "code")],
+    )
+
+
 def _v6(db: Database) -> None:
     """Uploaded and edited cases belong to one session; each session that saw one keeps it."""
     db.execute("CREATE TABLE case_files_by_session (session_code TEXT NOT NULL REFERENCES "
@@ -110,7 +130,8 @@ def _v6(db: Database) -> None:
     db.execute("ALTER TABLE case_files_by_session RENAME TO case_files")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v6]
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

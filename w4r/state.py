@@ -6,6 +6,7 @@ plain `Draft` kept under a non-widget key, and widgets are re-seeded from it on 
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
 
 import streamlit as st
@@ -21,6 +22,7 @@ _PRINTED = "w4r.printed"
 _NOTICE = "w4r.notice"
 _WIDGET = "w4r.field."
 _ORGANIZER = "w4r.organizer"
+_BROWSER = "w4r.browser"
 _STEP = "w4r.step"
 _TRANSLATION = "w4r.translation"
 _OPTION = "w4r.option."
@@ -265,39 +267,53 @@ def celebrate() -> bool:
 
 # --- the organizer --------------------------------------------------------------------
 
-def organizer_code(database: db.Database | None = None) -> str | None:
-    """The session this browser's organizer has unlocked with its PIN, or None."""
-    return st.session_state.get(_ORGANIZER)
+def browser_id() -> str:
+    """A random id for this browser session: the PIN throttle counts wrong tries per browser."""
+    return st.session_state.setdefault(_BROWSER, secrets.token_urlsafe(16))
 
 
-def unlock(database: db.Database, code: str, pin: str) -> access.Attempt:
-    """Try the organizer PIN of a session; on success unlock its pages and write in it."""
-    found = sessions.get(database, code)
-    if found is None:
-        return access.Attempt(False, 0.0, "There is no class or event with that code.")
-    attempt = access.check(database, found.code, pin)
+def organizer_code(database: db.Database) -> str | None:
+    """The session this browser's organizer signed in to, or None (expired, PIN changed)."""
+    token = st.session_state.get(_ORGANIZER)
+    code = access.signed_in(database, token) if token else None
+    if token and code is None:
+        st.session_state.pop(_ORGANIZER, None)
+    return code
+
+
+def _signed_in(database: db.Database, attempt: access.Attempt, code: str) -> access.Attempt:
     if attempt.ok:
-        st.session_state[_ORGANIZER] = found.code
-        st.session_state[_SESSION] = found.code
+        access.sign_out(database, st.session_state.get(_ORGANIZER) or "")  # one at a time
+        st.session_state[_ORGANIZER] = attempt.token  # only the token: the page asks the db
+        st.session_state[_SESSION] = code
     return attempt
 
 
-def first_pin(database: db.Database, code: str, pin: str, again: str) -> None:
-    """Set the first organizer PIN of a session that has none, and unlock it."""
-    access.set_first_pin(database, code, pin, again)
-    st.session_state[_ORGANIZER] = code
-    st.session_state[_SESSION] = code
+def unlock(database: db.Database, code: str, pin: str) -> access.Attempt:
+    """Try the organizer PIN of a session; on success sign in and write in it."""
+    found = sessions.get(database, code)
+    if found is None:
+        return access.Attempt(False, 0.0, "There is no class or event with that code.")
+    return _signed_in(database, access.sign_in(database, found.code, pin, browser_id()),
+                      found.code)
 
 
-def lock() -> None:
-    """Sign the organizer out: the organizer pages leave the navigation."""
-    st.session_state.pop(_ORGANIZER, None)
+def claim(database: db.Database, code: str, setup_code: str, pin: str,
+          again: str) -> access.Attempt:
+    """Set the first PIN of a session that has none, with the server's setup code; sign in."""
+    return _signed_in(database, access.claim_with_setup_code(
+        database, code, setup_code, pin, again, browser_id()), code)
 
 
-def manage(code: str) -> None:
-    """Switch the organizer to a session just created with its own PIN."""
-    st.session_state[_ORGANIZER] = code
-    st.session_state[_SESSION] = code
+def change_pin(database: db.Database, code: str, old: str, new: str, again: str) -> None:
+    """Change the session's PIN: every other sign-in ends, this browser stays signed in."""
+    st.session_state[_ORGANIZER] = access.change_pin(database, code, old, new, again,
+                                                     browser_id())
+
+
+def lock(database: db.Database) -> None:
+    """Sign the organizer out: the sign-in ends and the organizer pages leave the navigation."""
+    access.sign_out(database, st.session_state.pop(_ORGANIZER, None) or "")
 
 
 def pending_id(form: str) -> str:
