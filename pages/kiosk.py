@@ -62,7 +62,7 @@ elif phase == "write":
         for starter in step.starters:
             st.button(f"{ui.inert(starter)} …", key=f"kiosk-starter-{starter}",
                       on_click=state.add_text, args=(step.field, starter))
-    st.text_area(ui.inert(step.title), key=state.field_key(step.field), on_change=state.save_field,
+    st.text_area(ui.inert(step.title, label=True), key=state.field_key(step.field), on_change=state.save_field,
                  args=(step.field,), max_chars=letters.MAX_FIELD, height=160)
     st.text_input(_("Your first name (optional)"), key=state.field_key("name"),
                   on_change=state.save_field, args=("name",), max_chars=60)

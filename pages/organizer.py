@@ -72,7 +72,7 @@ if created:
         new = access.create_session(database, pin, name, kind, int(goal), code or None,
                                     grouping=organizer.grouping)
     except ValueError as exc:
-        st.error(_("Not created: {reason}.", reason=exc))
+        st.error(_("Not created: {reason}.", reason=ui.inert(exc)))
     else:
         state.unlock(database, new.code, pin)
         state.notice(_("Created {name} with the code {code}. You now manage it.",

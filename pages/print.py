@@ -60,7 +60,7 @@ else:
         layout = state.option("layout", "letter") if draft.kind == "solidarity" else "letter"
         printed = state.printed(chosen, state.option("paper", "a4"), layout)
     except pdf.UnsupportedText as exc:
-        st.warning(str(exc), icon=":material/translate:")
+        st.warning(ui.inert(exc), icon=":material/translate:")
     else:
         for note in printed.notes:
             st.caption(note)

@@ -79,7 +79,7 @@ if saved:
                         grouping=grouping, leaderboard=leaderboard,
                         printer=printer_name.strip(), kiosk=kiosk, idle_seconds=int(idle))
     except ValueError as exc:
-        st.error(_("Not saved: {reason}.", reason=exc))
+        st.error(_("Not saved: {reason}.", reason=ui.inert(exc)))
     else:
         state.notice(_("Settings saved."))
         st.rerun()
@@ -94,6 +94,6 @@ if changed:
     try:
         state.change_pin(database, session.code, old, new, again)
     except ValueError as exc:
-        st.error(_("Not changed: {reason}", reason=exc))
+        st.error(_("Not changed: {reason}", reason=ui.inert(exc)))
     else:
         st.success(_("The PIN is changed."), icon=":material/key:")

@@ -47,7 +47,7 @@ with form:
                 st.button(ui.inert(fact), key=f"fact-{number}", on_click=state.add_text,
                           args=(step.field, fact), icon=":material/add:")
     widget = st.text_input if step.field in letters.ONE_LINE else st.text_area
-    widget(ui.inert(step.title), key=state.field_key(step.field), on_change=state.save_field,
+    widget(ui.inert(step.title, label=True), key=state.field_key(step.field), on_change=state.save_field,
            args=(step.field,), max_chars=letters.MAX_FIELD, placeholder=step.example)
     st.caption(_("Tip:") + " " + ui.inert(step.hint))
     with st.expander(_("See an example")):

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from test_pages import ROOT, app, no_error, through_app, write_for  # noqa: F401 (fixtures)
 from w4r import db, sessions, ui
+from w4r.ui import common
 
 WHITE, BLACK = "#ffffff", "#000000"
 STREAMLIT_TEXT = "#31333f"  # Streamlit's light theme body text (its default textColor)
@@ -38,12 +39,12 @@ def test_default_theme_meets_wcag_aa():
     background = theme.get("backgroundColor", WHITE)
     assert contrast(text, background) >= 4.5
     assert contrast(theme["primaryColor"], WHITE) >= 4.5, "white text on primary buttons"
-    caption = re.search(r"color: (#[0-9a-fA-F]{6})", ui._BASE_CSS).group(1)
+    caption = re.search(r"color: (#[0-9a-fA-F]{6})", common._BASE_CSS).group(1)
     assert contrast(caption, background) >= 4.5, "small grey captions"
 
 
 def test_high_contrast_is_at_least_aaa():
-    colours = re.findall(r"#[0-9a-fA-F]{3,6}\b", ui._CONTRAST_CSS)
+    colours = re.findall(r"#[0-9a-fA-F]{3,6}\b", common._CONTRAST_CSS)
     full = ["#" + "".join(ch * 2 for ch in c[1:]) if len(c) == 4 else c for c in colours]
     background = "#000000"
     for colour in set(full) - {background}:

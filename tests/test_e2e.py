@@ -125,7 +125,7 @@ def test_write_print_and_count_a_letter_once(page, app, tmp_path):
     e2e.wait_for_app(page)
     e2e.open_page(page, "Tally")
     e2e.assert_no_traceback(page, "Tally", app)
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Letters counted")
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Letters written")
     expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text("1")
     expect(page.locator('[data-testid="stMetric"]').filter(has_text="Solidarity messages")
            .locator('[data-testid="stMetricValue"]')).to_have_text("1")

@@ -115,6 +115,12 @@ def test_both_kinds_step_by_step_blocked_then_fixed_translation_fails(browser, o
         next_step(page)  # who I am
         page.locator(".stButton button").filter(has_text="…").first.click()
         e2e.wait_for_app(page)
+        field = page.locator("textarea").first  # the starter, then the writer's own words
+        field.click()
+        field.press("End")
+        field.type(" the Hill School in Leeds, with my class.")
+        field.press("Tab")
+        e2e.wait_for_app(page)
         next_step(page)  # what I know
         page.get_by_text("Facts from the case (click").click()
         page.locator(".st-key-fact-0 button").click()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from test_pages import ROOT, button, no_error, page_html, through_app  # noqa: F401 (autouse fixture)
+from test_pages import ROOT, button, no_error, page_html, shown, through_app  # noqa: F401 (autouse fixture)
 from w4r import access, db, kept, letters, sessions, tally
 from w4r.cases import load_cases
 
@@ -106,7 +106,7 @@ class TestPin:
         for _ in range(access.FREE_TRIES):
             at.text_input[1].input("000000")
             no_error(button(at, "Sign in").click().run())
-            messages.append(at.error[0].value)
+            messages.append(at.error[0].value.replace("\\", ""))
         assert messages[0] == "That PIN is not right."
         assert messages[-1].startswith("Too many wrong PINs")
         at.text_input[1].input(PIN)  # right PIN, but this browser waits
@@ -342,7 +342,7 @@ def test_review_shows_the_checkers_findings(db_path):
     sessions.update(db.connect(db_path), db.DEFAULT_SESSION, keep_text=True)
     count_letter(db_path, message="Write back to me at ana@example.org")
     at = on(at, "review")
-    assert any("ana@example.org" in e.value.replace("\\", "") for e in at.expander[0].error)
+    assert any("ana@example.org" in shown(e.value) for e in at.expander[0].error)
 
 
 class TestBatchAndReport:

@@ -43,7 +43,7 @@ def app(tmp_path, monkeypatch) -> AppTest:
 
 def shown(text: str) -> str:
     """A markdown string as a reader sees it: the escapes that keep typed text inert removed."""
-    return re.sub(r"\\(.)", r"\1", text)
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 
 def page_html(at: AppTest) -> str:

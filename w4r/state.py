@@ -53,8 +53,8 @@ def join_from_link(database: db.Database) -> None:
     if code and st.session_state.get("w4r.link") != code:
         st.session_state["w4r.link"] = code
         if not join(database, code):
-            notice("There is no class or event with the code in this link. You are writing in "
-                   "the default session; ask your teacher for the code.")
+            notice(f"There is no class or event with the code “{code[:40]}”. You are writing "
+                   "in the default session; ask your teacher for the code.")
 
 
 def notice(text: str | None = None) -> str | None:

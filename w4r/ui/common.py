@@ -197,21 +197,23 @@ def number(value: int) -> str:
     return i18n.number(value, lang())
 
 
-# Everything markdown, GitHub's autolinks, Streamlit's :colour[…] and :emoji: shortcodes, LaTeX
-# or HTML could read as syntax. ASCII punctuation may always be escaped with a backslash.
+# Everything markdown, Streamlit's :colour[…] and :emoji: shortcodes, LaTeX or HTML could read
+# as syntax (ASCII punctuation may always be escaped with a backslash). A widget's label is read
+# aloud as written (its aria-label), and labels know only inline syntax: escape just that there.
 _SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&^])")
-
-
+_LABEL_SYNTAX = re.compile(r"([\\`*_\[\]!<>~$])")
 # GitHub's autolinks are found in the text after the escapes are read: an invisible word joiner
 # after "http", "www" and "@" keeps an address from becoming a link (it still reads the same).
 _AUTOLINK = re.compile(r"(?i)(https?|ftp|www|mailto|xmpp|@)")
 
 
-def inert(text: object) -> str:
+def inert(text: object, label: bool = False) -> str:
     """Text from users, links, files and cases, made inert for any markdown string (a body, a
-    title, a button, expander or tab label, a caption): it shows exactly as written, with no
-    link, image, heading, HTML or style made of it."""
+    title, a button, expander or tab label, a caption; `label=True` for a widget's label): it
+    shows exactly as written, with no link, image, heading, HTML or style made of it."""
     text = _AUTOLINK.sub("\\1\u2060", str(text))
+    if label:
+        return _LABEL_SYNTAX.sub(r"\\\1", text).replace("\n", " ")
     return _SYNTAX.sub(r"\\\1", text).replace("\n", "  \n")
 
 
