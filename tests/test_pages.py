@@ -326,3 +326,14 @@ class TestTally:
         table = at.dataframe[0].value
         assert list(table["Case"]) == ["Yecenia Armenta", "Jani Silva"]
         assert list(table["Total"]) == [2, 1]
+
+
+def test_a_broken_database_shows_no_path(tmp_path, monkeypatch):
+    folder = tmp_path / "secret-server-folder"
+    folder.mkdir()
+    monkeypatch.setenv("W4R_DB", str(folder))  # a folder where the file should be
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert not at.exception
+    shown_text = " ".join(e.value for e in at.error)
+    assert "cannot be opened" in shown_text
+    assert "secret-server-folder" not in shown_text and str(tmp_path) not in shown_text
