@@ -283,7 +283,7 @@ def test_zip_with_too_many_members(monkeypatch):
 
 
 def test_zip_that_unpacks_too_big(monkeypatch):
-    monkeypatch.setattr(casepack, "MAX_PACK_BYTES", 2 * 2**20)
+    monkeypatch.setattr(casepack, "MAX_UNPACKED_BYTES", 2 * 2**20)
     raw = zip_bytes({"a.yaml": b"#" * (2**20 + 10), "b.yaml": b"#" * (2**20 + 10)})
     assert len(raw) < 50_000  # small to upload, big once unpacked
     pack = casepack.read_pack("bomb.zip", raw)

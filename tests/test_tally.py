@@ -214,7 +214,7 @@ def _import_while_others_record(path, ready, go, done, results):
         batch = [child_tally.Action(f"device2-{k}-{i}", "CLASS", "yecenia-armenta", "appeal",
                                     source="import") for i in range(30)]
         try:
-            new += child_tally.import_actions(database, batch).new
+            new += child_tally.merge(database, "CLASS", child_tally.Export(actions=batch)).new
         except Exception as exc:  # reported to the parent, which asserts on it
             errors.append(f"{type(exc).__name__}: {exc}")
         time.sleep(0.01)
@@ -324,10 +324,11 @@ def test_importing_an_export_twice_gives_identical_totals(db, counted, tmp_path,
     actions, problems = pair(tally.parse_export(raw, "export"))
     assert problems == []
     other = w4r_db.connect(tmp_path / "other.db")
-    first = tally.import_actions(other, actions)
+    sessions.create(other, counted.name, code=counted.code)
+    first = tally.merge(other, counted.code, tally.Export(actions=actions))
     totals_first = tally.totals(other, sessions.get(other, counted.code))
     again, _ = pair(tally.parse_export(raw, "export"))
-    second = tally.import_actions(other, again)
+    second = tally.merge(other, counted.code, tally.Export(actions=again))
     totals_second = tally.totals(other, sessions.get(other, counted.code))
     original = tally.totals(db, counted)
     assert (first.new, first.already, first.new_letters) == (4, 0, original.total)
@@ -340,7 +341,7 @@ def test_importing_an_export_twice_gives_identical_totals(db, counted, tmp_path,
 def test_importing_into_the_same_database_counts_nothing_twice(db, counted):
     actions, _ = pair(tally.parse_export(tally.export_tally(db, counted, "json").encode(), "x"))
     before = tally.totals(db, counted)
-    result = tally.import_actions(db, actions)
+    result = tally.merge(db, counted.code, tally.Export(actions=actions))
     assert (result.new, result.already) == (0, len(actions))
     assert tally.totals(db, counted).total == before.total
 
@@ -351,7 +352,7 @@ def test_an_export_repeating_an_id_counts_it_once(db):
            "dup-1,CLASS,yecenia-armenta,appeal,2\r\n").encode()
     actions, problems = pair(tally.parse_export(raw, "dup.csv"))
     assert problems == []
-    result = tally.import_actions(db, actions)
+    result = tally.merge(db, "CLASS", tally.Export(actions=actions))
     assert (result.new, result.already) == (1, 1)
     assert default_totals(db).total == 2
 
