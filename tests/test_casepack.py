@@ -574,10 +574,10 @@ def test_an_upload_too_big_in_total_is_refused():
 
 
 def test_reading_stops_when_time_runs_out():
-    slow = [(f"s{i}.yaml", ("a: " + "word " * 12_000).encode()) for i in range(60)]
+    slow = [(f"s{i}.yaml", ("- " + "word " * 12_000).encode()) for i in range(60)]
     started = time.perf_counter()
-    pack = casepack.read_files(slow)
-    assert time.perf_counter() - started < casepack.MAX_SECONDS + 1
+    pack = casepack.read_files(slow, seconds=0.5)
+    assert time.perf_counter() - started < 1.5
     assert any("to read: reading stopped" in line for line in lines(pack))
 
 
