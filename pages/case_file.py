@@ -22,7 +22,8 @@ st.markdown(_("Upload your national section's case pack: one YAML or JSON file p
 uploads = st.file_uploader(_("Case files"), type=["yaml", "yml", "json", "zip", "csv"],
                            accept_multiple_files=True)
 if uploads:
-    pack = casepack.read_files([(upload.name, upload.getvalue()) for upload in uploads])
+    files = [(upload.name, upload.getvalue()) for upload in uploads]
+    pack = state.once("case-pack", casepack.pack_digest(files), lambda: casepack.read_files(files))
     if pack.problems:
         st.error(_("{count} problem(s): nothing was stored. Fix them and upload again.",
                    count=len(pack.problems)), icon=":material/error:")

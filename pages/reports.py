@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from w4r import kept, pdf, reports, sessions, state, tally, ui
+from w4r import casepack, kept, pdf, reports, sessions, state, tally, ui
 from w4r.ui import _, counts, organizer
 
 ui.entered_through_app()
@@ -104,7 +104,9 @@ st.markdown(_("Upload a CSV or JSON export made on another kiosk or laptop. Each
             "once, however often a file is merged."))
 upload = st.file_uploader(_("Tally export"), type=["csv", "json"])
 if upload:
-    parsed = tally.parse_export(upload.getvalue(), upload.name)
+    raw = upload.getvalue()
+    parsed = state.once("tally-export", casepack.pack_digest([(upload.name, raw)]),
+                        lambda: tally.parse_export(raw, upload.name))
     if parsed.problems:
         st.error(_("{count} problem(s): nothing was merged.", count=len(parsed.problems)),
                  icon=":material/error:")
@@ -114,12 +116,19 @@ if upload:
         new = distinct - tally.already_counted(database, parsed.actions)
         st.markdown(_("The file holds **{count}** counted action(s); **{new}** are new here.",
                       count=distinct, new=new))
-        if st.button(_("Merge"), type="primary", disabled=not new):
-            result = tally.import_actions(database, parsed.actions, parsed.session)
-            if parsed.letters and parsed.session.get("code"):
-                kept.import_letters(database, parsed.letters, str(parsed.session["code"]))
-            st.success(_("Merged: {new} new ({letters} letters), {already} already counted.",
-                         new=result.new, letters=result.new_letters, already=result.already),
-                       icon=":material/merge:")
-            st.dataframe([{_("Case"): names.get(c, c), _("New"): n}
-                          for c, n in sorted(result.new_by_case.items())], hide_index=True)
+        others = sorted({a.session_code for a in parsed.actions} - {session.code})
+        mapped = others and st.checkbox(
+            _("The file was made for {codes}: count its actions for {name} ({code})",
+              codes=", ".join(others), name=ui.inert(session.name), code=session.code))
+        if st.button(_("Merge"), type="primary", disabled=not new or bool(others and not mapped)):
+            try:
+                result = tally.merge(database, session.code, parsed, map_other_sessions=bool(mapped))
+            except ValueError as exc:
+                st.error(_("Nothing was merged: {reason}", reason=ui.inert(exc)),
+                         icon=":material/error:")
+            else:
+                st.success(_("Merged: {new} new ({letters} letters), {already} already counted.",
+                             new=result.new, letters=result.new_letters, already=result.already),
+                           icon=":material/merge:")
+                st.dataframe([{_("Case"): names.get(c, c), _("New"): n}
+                              for c, n in sorted(result.new_by_case.items())], hide_index=True)

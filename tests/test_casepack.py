@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import time
 import zipfile
 
 import pytest
@@ -284,7 +285,7 @@ def test_zip_with_too_many_members(monkeypatch):
 
 
 def test_zip_that_unpacks_too_big(monkeypatch):
-    monkeypatch.setattr(casepack, "MAX_PACK_BYTES", 2 * 2**20)
+    monkeypatch.setattr(casepack, "MAX_UNPACKED_BYTES", 2 * 2**20)
     raw = zip_bytes({"a.yaml": b"#" * (2**20 + 10), "b.yaml": b"#" * (2**20 + 10)})
     assert len(raw) < 50_000  # small to upload, big once unpacked
     pack = casepack.read_pack("bomb.zip", raw)
@@ -489,6 +490,111 @@ def test_editing_a_case_twice_keeps_its_file_label(db, cases):
     final = casepack.merged(cases, db, CLASS).get(SHIPPED_ID)
     assert final.name == "Second Edit"
     assert "uploaded uploaded" not in final.file
+
+
+# --- hostile uploads: problem lines, never a crash; bounded time and size --------------------
+
+HOSTILE_FILES = {
+    "date.yaml": new_yaml().replace("\nyear:", "\nnote: 2024-02-30\nyear:", 1).encode(),
+    "deep.json": b"[" * 100_000 + b"]" * 100_000,
+    "big-number.json": b'{"id": "x", "year": ' + b"9" * 5000 + b"}",
+    "surrogate.json": json.dumps(as_data(new_yaml()) | {"name": "\ud800"}).encode(),
+    "nan.json": b'{"id": "x", "year": NaN}',
+    "big-cell.csv": b"id,name\nx," + b"y" * 200_000 + b"\n",
+    "rows.csv": b"id,name\n" + b"x,y\n" * 5000,
+    "deep.yaml": b"id: [" + b"[" * 2000 + b"]" * 2001,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_a_hostile_upload_is_a_problem_line_and_nothing_is_read(name):
+    pack = casepack.read_files([(name, HOSTILE_FILES[name]), ("good.yaml", new_yaml().encode())])
+    found = lines(pack)
+    assert found and any(line.startswith(f"{name}: ") for line in found), found
+    assert all(PROBLEM_LINE.match(line) for line in found)
+    with pytest.raises(ValueError):
+        casepack.store(None, pack)  # nothing is stored while the pack has problems
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_a_hostile_member_of_a_zip_is_a_problem_line(name):
+    found = lines(casepack.read_pack("p.zip", zip_bytes({name: HOSTILE_FILES[name]})))
+    assert found and found[0].startswith(f"p.zip/{name}: "), found
+
+
+def test_an_unexpected_error_names_the_file(monkeypatch):
+    def boom(*args, **kwargs):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(casepack, "_read_csv", boom)
+    assert lines(casepack.read_pack("s.csv", csv_bytes([csv_row()]))) == [
+        "s.csv: (file): cannot be read (KeyError); nothing was read from it"]
+
+
+def test_a_csv_of_millions_of_rows_in_a_tiny_zip_is_refused_at_once():
+    raw = zip_bytes({"a.csv": b"id,name\n" + b"x,y\n" * 1_000_000})
+    assert len(raw) < 40_000
+    started = time.perf_counter()
+    pack = casepack.read_pack("rows.zip", raw)
+    assert time.perf_counter() - started < 2
+    assert lines(pack) == ["rows.zip/a.csv: (file): unpacks to more than 100 times its packed "
+                           "size (a zip bomb?)"]
+
+
+def test_a_member_is_read_no_further_than_its_limit_whatever_its_header_claims(monkeypatch):
+    monkeypatch.setattr(casepack, "MAX_RATIO", 10**9)
+    raw = zip_bytes({"a.json": b" " * (casepack.MAX_MEMBER_BYTES + 10)})
+    # forge the sizes the header claims: small
+    raw = raw.replace((casepack.MAX_MEMBER_BYTES + 10).to_bytes(4, "little"), (5).to_bytes(4,
+                                                                                      "little"))
+    found = lines(casepack.read_pack("lie.zip", raw))
+    assert found and ("unpacks to more than" in found[0] or "cannot be unpacked" in found[0])
+
+
+def test_too_many_rows_and_too_many_members(monkeypatch):
+    monkeypatch.setattr(casepack, "MAX_ROWS", 3)
+    assert lines(casepack.read_pack("s.csv", csv_bytes([csv_row()] * 4))) == [
+        "s.csv: (file): has more than 3 rows"]
+    monkeypatch.setattr(casepack, "MAX_MEMBERS", 2)
+    raw = zip_bytes({f"{i}.yaml": new_yaml(f"case-{i}").encode() for i in range(3)})
+    assert lines(casepack.read_pack("m.zip", raw)) == ["m.zip: (file): holds 3 files; at most 2"]
+
+
+def test_a_nested_zip_is_not_read():
+    raw = zip_bytes({"inner.zip": zip_bytes({"a.yaml": new_yaml().encode()})})
+    assert lines(casepack.read_pack("outer.zip", raw)) == [
+        "outer.zip/inner.zip: (file): is not a case file (.yaml, .yml, .json or .csv); a zip "
+        "inside a zip is not read"]
+
+
+def test_an_upload_too_big_in_total_is_refused():
+    half = casepack.MAX_PACK_BYTES // 2 + 1
+    assert lines(casepack.read_files([("a.csv", b" " * half), ("b.csv", b" " * half)])) == [
+        f"(upload): (file): is {2 * half:,} bytes; a pack may have at most "
+        f"{casepack.MAX_PACK_BYTES:,}"]
+
+
+def test_reading_stops_when_time_runs_out():
+    slow = [(f"s{i}.yaml", ("- " + "word " * 12_000).encode()) for i in range(60)]
+    started = time.perf_counter()
+    pack = casepack.read_files(slow, seconds=0.5)
+    assert time.perf_counter() - started < 1.5
+    assert any("to read: reading stopped" in line for line in lines(pack))
+
+
+def test_reading_stops_after_too_many_problems():
+    rows = [csv_row(id=f"Bad {i}", year="x") for i in range(400)]
+    found = lines(casepack.read_pack("s.csv", csv_bytes(rows)))
+    assert len(found) == casepack.MAX_PROBLEMS + 1
+    assert found[-1].startswith("(pack): (problems): more than")
+
+
+def test_pack_digest_is_one_per_upload():
+    files = [("a.yaml", b"x"), ("b.yaml", b"y")]
+    assert casepack.pack_digest(files) == casepack.pack_digest(list(files))
+    assert casepack.pack_digest(files) != casepack.pack_digest([("a.yaml", b"xb.yaml"),
+                                                                ("", b"y")])
+    assert casepack.pack_digest(files) != casepack.pack_digest(files[::-1])
 
 
 # --- rights: a session's cases are its own --------------------------------------------------------

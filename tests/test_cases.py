@@ -408,3 +408,64 @@ def test_a_field_written_twice_is_a_problem():
     case, problems = parse_case_bytes(raw, "twice.yaml")
     assert case is None
     assert [(p.field, "appears twice" in p.message) for p in problems] == [("(file)", True)]
+
+
+# --- hostile files: each becomes problem lines, never a crash -------------------------------
+
+def _shipped_text() -> str:
+    return (SHIPPED_CASES_DIR / f"{CASE_WITH_ASK}.yaml").read_text(encoding="utf-8")
+
+
+HOSTILE_CASES = {
+    "impossible-date.yaml": lambda: _shipped_text() + "\nnote_date: 2024-02-30\n",
+    "huge-number.yaml": lambda: _shipped_text().replace("\nyear: ", "\nyear: " + "9" * 5000 + "\n#",
+                                                        1),
+    "sexagesimal.yaml": lambda: _shipped_text().replace("\nyear: ", "\nyear: 1" + ":00" * 3000
+                                                        + "\n#", 1),
+    "deep.yaml": lambda: "id: x\ntags: " + "[" * 2000 + "]" * 2000 + "\n",
+    "deep-map.yaml": lambda: "id: x\nappeal: " + "{a: " * 2000 + "1" + "}" * 2000 + "\n",
+    "surrogate.yaml": lambda: _shipped_text().replace("\nname: ", '\nname: "\\ud800"\n#', 1),
+    "surrogate-key.yaml": lambda: _shipped_text() + '\n"\\udcff": 1\n',
+    "many-values.yaml": lambda: "id: x\ntags: [" + "a, " * 30_000 + "a]\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_CASES))
+def test_a_hostile_case_file_is_a_problem_line_not_a_crash(name):
+    case, problems = parse_case_bytes(HOSTILE_CASES[name]().encode("utf-8"), name)
+    assert case is None and problems
+    assert all(str(p).startswith(f"{name}: ") for p in problems), problems
+    assert all("Error" not in p.message for p in problems), problems  # plain words
+    "\n".join(map(str, problems)).encode("utf-8")  # printable
+
+
+def test_an_impossible_date_names_its_line():
+    _, [problem] = parse_case_bytes(HOSTILE_CASES["impossible-date.yaml"]().encode(), "d.yaml")
+    assert "'2024-02-30' is not a real date" in problem.message and "line" in problem.message
+
+
+def test_load_cases_skips_each_hostile_file_and_keeps_the_good_ones(tmp_path):
+    for path in SHIPPED_CASES_DIR.glob("*.yaml"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    for name, make in HOSTILE_CASES.items():
+        (tmp_path / f"zz-{name}").write_text(make(), encoding="utf-8")
+    found = load_cases(tmp_path)
+    assert len(found.cases) == len(list(SHIPPED_CASES_DIR.glob("*.yaml")))
+    assert {p.file for p in found.problems} == {f"zz-{name}" for name in HOSTILE_CASES}
+
+
+def test_a_non_utf8_file_name_is_printed_safely(tmp_path):
+    (tmp_path / b"bad-\xff.yaml".decode("utf-8", "surrogateescape")).write_text("id: [")
+    found = load_cases(tmp_path)
+    assert [p.file for p in found.problems] == ["bad-?.yaml"]
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_CASES))
+def test_cases_check_lists_a_hostile_file_as_problem_lines(tmp_path, capsys, name):
+    from w4r import cli
+
+    (tmp_path / name).write_text(HOSTILE_CASES[name](), encoding="utf-8")
+    assert cli.main(["cases", "check", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert "unexpected error" not in out + err
+    assert out and all(line.startswith(f"{name}: ") for line in out.splitlines())

@@ -474,15 +474,25 @@ def test_export_then_import_twice_gives_identical_totals(capsys, tmp_path, fille
                           "EXP123", "--format", fmt, "-o", out_file)
     assert code == 0
     target = tmp_path / "target.db"
-    code, out, err = run_main(capsys, "--db", target, "tally", "import", out_file)
+    made_session(capsys, target, "EXP123")
+    code, out, err = run_main(capsys, "--db", target, "tally", "import", out_file,
+                              "--session", "EXP123")
     assert code == 0, err
     assert out.startswith("3 new (7 actions), 0 already")
     first = show_json(capsys, target, "EXP123")
-    code, out, _ = run_main(capsys, "--db", target, "tally", "import", out_file)
+    code, out, _ = run_main(capsys, "--db", target, "tally", "import", out_file,
+                            "--session", "exp123")
     assert code == 0
     assert out.startswith("0 new (0 actions), 3 already")
     assert show_json(capsys, target, "EXP123") == first == show_json(capsys, filled_db,
                                                                      "EXP123")
+
+
+def made_session(capsys, path, code):
+    """Create the session an import merges into (an import never creates one)."""
+    code_, _, err = run_main(capsys, "--db", path, "session", "create", "--name", "Target",
+                             "--code", code)
+    assert code_ == 0, err
 
 
 def test_export_to_stdout(capsys, filled_db):
@@ -498,10 +508,12 @@ def test_export_and_import_in_real_processes(capsys, tmp_path, filled_db):
                            "--format", "json", "-o", out_file)
     assert code == 0, err
     target = tmp_path / "target.db"
-    code, out, err = run_cli("--db", target, "tally", "import", out_file)
+    made_session(capsys, target, "EXP123")
+    code, out, err = run_cli("--db", target, "tally", "import", out_file, "--session", "EXP123")
     assert code == 0, err
     assert out.startswith("3 new")
-    code, out, _ = run_main(capsys, "--db", target, "tally", "import", out_file)
+    code, out, _ = run_main(capsys, "--db", target, "tally", "import", out_file,
+                            "--session", "EXP123")
     assert out.startswith("0 new")
     counted = lambda path: [row[:6] for row in db_state(path)[0]]  # noqa: E731 (not source)
     assert counted(target) == counted(filled_db)
@@ -542,7 +554,8 @@ def test_malformed_import_exits_1_and_imports_nothing(capsys, tmp_path, malforme
     target = tmp_path / "target.db"
     add(capsys, target, "--id", "already-here")
     before = db_state(target)
-    code, out, err = run_main(capsys, "--db", target, "tally", "import", malformed[name])
+    code, out, err = run_main(capsys, "--db", target, "tally", "import", malformed[name],
+                              "--session", "CLASS")
     assert code == 1
     assert "Traceback" not in err
     problem_lines = lines(err)
@@ -555,7 +568,7 @@ def test_malformed_import_exits_1_and_imports_nothing(capsys, tmp_path, malforme
 
 def test_a_bad_row_is_named_by_its_line(capsys, tmp_path, malformed):
     code, _, err = run_main(capsys, "--db", tmp_path / "t.db", "tally", "import",
-                            malformed["one-bad-row.csv"])
+                            malformed["one-bad-row.csv"], "--session", "CLASS")
     assert code == 1
     assert lines(err) == [f"{malformed['one-bad-row.csv']}: line 3.kind: must be one of "
                           "appeal, solidarity"]
@@ -563,7 +576,8 @@ def test_a_bad_row_is_named_by_its_line(capsys, tmp_path, malformed):
 
 def test_malformed_import_in_a_real_process(tmp_path, malformed):
     target = tmp_path / "target.db"
-    code, out, err = run_cli("--db", target, "tally", "import", malformed["marker.json"])
+    code, out, err = run_cli("--db", target, "tally", "import", malformed["marker.json"],
+                             "--session", "CLASS")
     assert code == 1
     assert "Traceback" not in err
     assert len(lines(err)) == 1 and "format" in err
@@ -571,7 +585,7 @@ def test_malformed_import_in_a_real_process(tmp_path, malformed):
 
 def test_import_of_a_missing_file_exits_1(capsys, tmp_path):
     code, _, err = run_main(capsys, "--db", tmp_path / "t.db", "tally", "import",
-                            tmp_path / "nope.csv")
+                            tmp_path / "nope.csv", "--session", "CLASS")
     assert code == 1
     assert "cannot be read" in assert_one_clear_line(err)
 

@@ -392,9 +392,12 @@ def test_export_with_letters_then_import_on_another_db_keeps_the_text(capsys, wi
     data = json.loads(out_file.read_text(encoding="utf-8"))
     assert len(data["letters"]) == 2
     other = tmp_path / "other.db"
-    code, out, err = run(capsys, "--db", other, "tally", "import", out_file)
+    made = open_db(other)
+    sessions.create(made, "Class 7B", "class", 40, "SEVENB", keep_text=True)
+    made.conn.close()
+    code, out, err = run(capsys, "--db", other, "tally", "import", out_file, "--session", "SEVENB")
     assert code == 0, err
-    assert out == "3 new (14 actions), 0 already counted, 2 letter text(s) kept\n"
+    assert out == "3 new (14 actions), 0 already counted, 2 letter text(s) kept (session SEVENB)\n"
     database, source = open_db(other), open_db(with_letters)
     made = sessions.get(database, "SEVENB")
     assert (made.name, made.goal) == ("Class 7B", 40)
@@ -408,8 +411,8 @@ def test_export_with_letters_then_import_on_another_db_keeps_the_text(capsys, wi
     database.conn.close()
     source.conn.close()
     # a second import adds nothing, and says so
-    code, out, err = run(capsys, "--db", other, "tally", "import", out_file)
-    assert (code, out) == (0, "0 new (0 actions), 3 already counted\n"), err
+    code, out, err = run(capsys, "--db", other, "tally", "import", out_file, "--session", "SEVENB")
+    assert (code, out) == (0, "0 new (0 actions), 3 already counted (session SEVENB)\n"), err
     with sqlite3.connect(str(other)) as conn:
         assert conn.execute("select count(*) from letters").fetchone()[0] == 2
 

@@ -227,8 +227,9 @@ def move(db, session, other, letters_items=None):
     items = kept.for_export(db, session.code) if letters_items is None else letters_items
     parsed = tally.parse_export(tally.export_tally(db, session, "json", items).encode(), "t.json")
     assert parsed.problems == []
-    tally.import_actions(other, parsed.actions, parsed.session)
-    return kept.import_letters(other, parsed.letters, parsed.session["code"])
+    if sessions.get(other, session.code) is None:
+        sessions.create(other, session.name, code=session.code, keep_text=True)
+    return tally.merge(other, session.code, parsed).kept_letters
 
 
 def test_export_then_import_letters_into_a_second_database(db, keeping, three, tmp_path):
@@ -251,22 +252,22 @@ def test_export_then_import_letters_into_a_second_database(db, keeping, three, t
 def test_import_letters_only_for_actions_this_device_has(db, keeping, three, tmp_path):
     other = w4r_db.connect(tmp_path / "other.db")
     items = kept.for_export(db, "KEEP")
-    sessions.ensure(other, "KEEP")
+    sessions.create(other, "Keep", code="KEEP", keep_text=True)
     # no actions imported: no letter can be kept
-    assert kept.import_letters(other, items, "KEEP") == 0
+    assert kept.insert_imported(other, items, "KEEP") == 0
     tally.record(other, tally.Action(three[0], "KEEP", "jani-silva", "solidarity"))
-    assert kept.import_letters(other, items, "KEEP") == 1
+    assert kept.insert_imported(other, items, "KEEP") == 1
     assert [k.submission_id for k in kept.listing(other, "KEEP")] == [three[0]]
     # an action of another session with the same id does not let a letter in
-    sessions.ensure(other, "ELSE")
+    sessions.create(other, "Else", code="ELSE")
     tally.record(other, tally.Action("else-1", "ELSE", "jani-silva", "solidarity"))
-    assert kept.import_letters(other, [items[0] | {"submission_id": "else-1"}], "KEEP") == 0
+    assert kept.insert_imported(other, [items[0] | {"submission_id": "else-1"}], "KEEP") == 0
     other.conn.close()
 
 
 def test_import_letters_cleans_text_and_skips_bad_items(db, tmp_path):
     other = w4r_db.connect(tmp_path / "other.db")
-    sessions.ensure(other, "KEEP")
+    sessions.create(other, "Keep", code="KEEP", keep_text=True)
     for sid in ("a1", "a2", "a3", "a4", "a5"):
         tally.record(other, tally.Action(sid, "KEEP", "jani-silva", "appeal"))
     items = [
@@ -281,7 +282,7 @@ def test_import_letters_cleans_text_and_skips_bad_items(db, tmp_path):
         {"submission_id": "a4", "parts": {"message": "x" * (letters.MAX_FIELD + 500)},
          "status": "printed"},
     ]
-    assert kept.import_letters(other, items, "KEEP") == 2
+    assert kept.insert_imported(other, items, "KEEP") == 2
     found = {k.submission_id: k for k in kept.listing(other, "KEEP")}
     assert set(found) == {"a1", "a4"}
     a1 = found["a1"]

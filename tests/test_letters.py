@@ -236,3 +236,8 @@ def test_a_solidarity_message_brings_hope_before_the_writer_speaks_of_themselves
     appeal = letters.restart(draft, case, "appeal")
     assert letters.compose(appeal, case).paragraphs[:2] == ("I am a student in Lyon.",
                                                             "You are not alone.")
+
+
+def test_clean_drops_lone_surrogates():
+    assert letters.clean("Hope\ud800 and\udfff love") == "Hope and love"
+    letters.clean("a\ud83d").encode("utf-8")

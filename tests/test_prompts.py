@@ -262,3 +262,21 @@ def test_facts_never_cut_a_quotation(cases):
 ])
 def test_sentences(text, expected):
     assert prompts.sentences(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "language: fr\nname: " + "[" * 2000 + "]" * 2000 + "\n",
+    "language: fr\nname: 2024-02-30\n",
+    "language: fr\nname: " + "9" * 5000 + "\n",
+    'language: fr\nname: "\\ud800"\n',
+])
+def test_a_hostile_prompts_file_is_a_problem_and_english_is_used(tmp_path, text):
+    folder = tmp_path / "prompts"
+    folder.mkdir()
+    (folder / "fr.yaml").write_text(text, encoding="utf-8")
+    found = [str(p) for p in prompts.check(folder)]
+    assert any(p.startswith("fr.yaml: ") for p in found), found
+    assert all(p.encode("utf-8") for p in found)
+    english = prompts.steps("appeal", "en")
+    assert prompts.steps("appeal", "fr", content_dir=tmp_path)[0].title in (
+        english[0].title, prompts.steps("appeal", "fr")[0].title)

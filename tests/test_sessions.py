@@ -110,14 +110,8 @@ def test_name_is_trimmed(db):
     assert sessions.create(db, "  Class 5  ").name == "Class 5"
 
 
-def test_ensure_is_idempotent_and_keeps_an_existing_session(db):
-    created = sessions.create(db, "Real name", goal=40, code="KEEP01")
-    sessions.ensure(db, "KEEP01")
-    sessions.ensure(db, "NEW001")
-    sessions.ensure(db, "NEW001")
-    assert sessions.get(db, "KEEP01") == created
-    assert sessions.get(db, "NEW001") is not None
-    assert db["sessions"].count == 3
+def test_there_is_no_way_to_make_a_session_without_its_settings_checked():
+    assert not hasattr(sessions, "ensure")  # imports merge into an existing session only
 
 
 def test_code_problem_accepts_good_codes():

@@ -188,40 +188,6 @@ def test_in_group_lists_only_opted_in_sessions_of_that_grouping(db, school):
 
 
 
-# --- ensure (imports) --------------------------------------------------------------------------
-
-def test_ensure_creates_a_session_from_an_import(db):
-    sessions.ensure(db, "IMPORT1", "Town fair 2025", 120, "event")
-    made = sessions.get(db, "IMPORT1")
-    assert (made.name, made.goal, made.kind) == ("Town fair 2025", 120, "event")
-    assert made.kinds == ("solidarity", "appeal") and made.keep_text is False
-
-
-def test_ensure_leaves_an_existing_session_alone(db, session):
-    sessions.ensure(db, "SEVENB", "Another name", 5, "event")
-    assert sessions.get(db, "SEVENB") == session
-
-
-@pytest.mark.parametrize("name,goal,kind,expected", [
-    ("", 10, "class", ("IMPX", 10, "class")),
-    ("   ", 10, "class", ("IMPX", 10, "class")),
-    (None, None, None, ("IMPX", 0, "class")),
-    ("N" * 500, 10, "class", ("N" * sessions.MAX_NAME, 10, "class")),
-    ("  Padded  ", -5, "party", ("Padded", 0, "class")),
-    ("Big", sessions.MAX_GOAL + 1, "event", ("Big", 0, "event")),
-    ("Bool", True, "class", ("Bool", 0, "class")),
-    ("Text goal", "100", "class", ("Text goal", 0, "class")),
-    ("Float goal", 12.5, "class", ("Float goal", 0, "class")),
-])
-def test_ensure_makes_bad_values_safe(db, name, goal, kind, expected):
-    sessions.ensure(db, "IMPX", name, goal, kind)
-    made = sessions.get(db, "IMPX")
-    assert (made.name, made.goal, made.kind) == expected
-    assert sessions.problems(made) == []
-    # the safe session can be edited normally afterwards
-    assert sessions.update(db, "IMPX", goal=3).goal == 3
-
-
 def test_join_link():
     assert sessions.join_link("http://localhost:8501", "7B2026") == \
         "http://localhost:8501/?s=7B2026"

@@ -214,7 +214,7 @@ def _import_while_others_record(path, ready, go, done, results):
         batch = [child_tally.Action(f"device2-{k}-{i}", "CLASS", "yecenia-armenta", "appeal",
                                     source="import") for i in range(30)]
         try:
-            new += child_tally.import_actions(database, batch).new
+            new += child_tally.merge(database, "CLASS", child_tally.Export(actions=batch)).new
         except Exception as exc:  # reported to the parent, which asserts on it
             errors.append(f"{type(exc).__name__}: {exc}")
         time.sleep(0.01)
@@ -324,10 +324,11 @@ def test_importing_an_export_twice_gives_identical_totals(db, counted, tmp_path,
     actions, problems = pair(tally.parse_export(raw, "export"))
     assert problems == []
     other = w4r_db.connect(tmp_path / "other.db")
-    first = tally.import_actions(other, actions)
+    sessions.create(other, counted.name, code=counted.code)
+    first = tally.merge(other, counted.code, tally.Export(actions=actions))
     totals_first = tally.totals(other, sessions.get(other, counted.code))
     again, _ = pair(tally.parse_export(raw, "export"))
-    second = tally.import_actions(other, again)
+    second = tally.merge(other, counted.code, tally.Export(actions=again))
     totals_second = tally.totals(other, sessions.get(other, counted.code))
     original = tally.totals(db, counted)
     assert (first.new, first.already, first.new_letters) == (4, 0, original.total)
@@ -340,7 +341,7 @@ def test_importing_an_export_twice_gives_identical_totals(db, counted, tmp_path,
 def test_importing_into_the_same_database_counts_nothing_twice(db, counted):
     actions, _ = pair(tally.parse_export(tally.export_tally(db, counted, "json").encode(), "x"))
     before = tally.totals(db, counted)
-    result = tally.import_actions(db, actions)
+    result = tally.merge(db, counted.code, tally.Export(actions=actions))
     assert (result.new, result.already) == (0, len(actions))
     assert tally.totals(db, counted).total == before.total
 
@@ -351,7 +352,7 @@ def test_an_export_repeating_an_id_counts_it_once(db):
            "dup-1,CLASS,yecenia-armenta,appeal,2\r\n").encode()
     actions, problems = pair(tally.parse_export(raw, "dup.csv"))
     assert problems == []
-    result = tally.import_actions(db, actions)
+    result = tally.merge(db, "CLASS", tally.Export(actions=actions))
     assert (result.new, result.already) == (1, 1)
     assert default_totals(db).total == 2
 
@@ -441,3 +442,88 @@ def test_non_utf8_export_is_a_problem():
 def test_odd_exports_never_raise(raw):
     actions, problems = pair(tally.parse_export(raw, "odd"))
     assert actions == [] and problems
+
+
+# --- hostile exports, counted_at, formulas ---------------------------------------------------
+
+def _export(**action) -> bytes:
+    row = {"submission_id": "h1", "session_code": "CLASS", "case_id": "jani-silva",
+           "kind": "appeal", "count": 1, "counted_at": "2025-12-01T10:00:00+00:00"} | action
+    return json.dumps({"format": "w4r-tally", "version": 1, "actions": [row]}).encode()
+
+
+HOSTILE_EXPORTS = {
+    "deep.json": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+    "big-number.json": _export(count=0).replace(b'"count": 0', b'"count": ' + b"9" * 5000),
+    "surrogate.json": _export(case_id="\ud800"),
+    "big-cell.csv": b"submission_id,session_code,case_id,kind\nx," + b"y" * 200_000 + b"\n",
+    "formula.csv": (b"submission_id,session_code,case_id,kind,counted_at\n"
+                    b'h1,CLASS,jani-silva,appeal,"=HYPERLINK(""http://x"")"\n'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_EXPORTS))
+def test_a_hostile_export_is_a_problem_line(name):
+    parsed = tally.parse_export(HOSTILE_EXPORTS[name], name)
+    assert parsed.actions == [] and parsed.problems
+    assert all(str(p).startswith(f"{name}: ") for p in parsed.problems)
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_EXPORTS))
+def test_tally_import_of_a_hostile_export_exits_1_with_problem_lines(tmp_path, capsys, name):
+    from w4r import cli
+
+    (tmp_path / name).write_bytes(HOSTILE_EXPORTS[name])
+    code = cli.main(["--db", str(tmp_path / "t.db"), "tally", "import", str(tmp_path / name),
+                     "--session", "CLASS"])
+    out, err = capsys.readouterr()
+    assert code == 1 and "unexpected error" not in err
+    assert all(line.startswith(f"{tmp_path / name}: ") for line in err.splitlines()), err
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2025-12-01T10:00:00+00:00", "2025-12-01T10:00:00+00:00"),
+    ("2025-12-01T10:00:00Z", "2025-12-01T10:00:00+00:00"),
+    ("2025-12-01 11:30:15.123+01:00", "2025-12-01T10:30:15+00:00"),
+    ("2025-12-01T10:00", "2025-12-01T10:00:00+00:00"),
+    ("2025-12-01", "2025-12-01T00:00:00+00:00"),
+])
+def test_counted_at_is_normalised(value, expected):
+    [action] = tally.parse_export(_export(counted_at=value), "t.json").actions
+    assert action.counted_at == expected
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2024-02-30", "must be a date and time"),
+    ("9999-99-99", "must be a date and time"),
+    ("=HYPERLINK(\"http://x\")", "must be a date and time"),
+    ("2000-12-31T23:59:59Z", "before 2001"),
+    ("2999-01-01", "in the future"),
+    ("yesterday", "must be a date and time"),
+])
+def test_a_bad_counted_at_is_refused(value, message):
+    parsed = tally.parse_export(_export(counted_at=value), "t.json")
+    assert parsed.actions == []
+    [problem] = parsed.problems
+    assert problem.field == "actions[0].counted_at" and message in problem.message
+
+
+def test_counted_at_allows_a_few_minutes_of_clock_skew():
+    from datetime import datetime, timedelta, timezone
+    soon = (datetime.now(timezone.utc) + timedelta(minutes=3)).isoformat(timespec="seconds")
+    assert tally.parse_export(_export(counted_at=soon), "t.json").problems == []
+
+
+def test_csv_export_neutralises_formulas(db):
+    db.execute("insert into actions (submission_id, session_code, case_id, kind, action, count, "
+               "counted_at, source) values ('f1', 'CLASS', 'jani-silva', 'appeal', 'letter', 1, "
+               "'=HYPERLINK(\"http://x\")', 'app')")
+    rows = list(csv.DictReader(io.StringIO(tally.export_tally(db, sessions.default(db), "csv"))))
+    assert rows[0]["counted_at"] == "'=HYPERLINK(\"http://x\")"
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_cell_prefixes_every_formula_start(cell):
+    from w4r import untrusted
+    assert untrusted.csv_cell(cell) == "'" + cell
+    assert untrusted.csv_cell("Zoë") == "Zoë" and untrusted.csv_cell(3) == 3

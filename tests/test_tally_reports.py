@@ -23,15 +23,15 @@ def event(db):
 
 @pytest.fixture
 def filled(db, event):
-    add(db, "a1", "FAIR26", "jani-silva", "solidarity", "letter", 3, "2026-12-01T10:00:00+00:00")
-    add(db, "a2", "FAIR26", "jani-silva", "solidarity", "letter", 2, "2026-12-01T10:05:00+00:00")
-    add(db, "a3", "FAIR26", "jani-silva", "solidarity", "card", 4, "2026-12-02T09:00:00+00:00",
+    add(db, "a1", "FAIR26", "jani-silva", "solidarity", "letter", 3, "2025-12-01T10:00:00+00:00")
+    add(db, "a2", "FAIR26", "jani-silva", "solidarity", "letter", 2, "2025-12-01T10:05:00+00:00")
+    add(db, "a3", "FAIR26", "jani-silva", "solidarity", "card", 4, "2025-12-02T09:00:00+00:00",
         "manual")
-    add(db, "a4", "FAIR26", "jani-silva", "appeal", "email", 1, "2026-12-02T09:30:00+00:00")
+    add(db, "a4", "FAIR26", "jani-silva", "appeal", "email", 1, "2025-12-02T09:30:00+00:00")
     add(db, "a5", "FAIR26", "yecenia-armenta", "appeal", "petition", 45,
-        "2026-12-03T12:00:00+00:00", "cli")
-    add(db, "a6", "FAIR26", "tun-aung", "appeal", "social", 5, "2026-12-03T12:00:00+00:00")
-    add(db, "other", "CLASS", "jani-silva", "solidarity", "letter", 100, "2026-12-01T10:00:00Z")
+        "2025-12-03T12:00:00+00:00", "cli")
+    add(db, "a6", "FAIR26", "tun-aung", "appeal", "social", 5, "2025-12-03T12:00:00+00:00")
+    add(db, "other", "CLASS", "jani-silva", "solidarity", "letter", 100, "2025-12-01T10:00:00Z")
     return event
 
 
@@ -96,7 +96,7 @@ def test_session_totals_of_more_than_500_codes(db):
     codes = [f"Z{i:04d}" for i in range(1203)]
     with w4r_db.transaction(db):
         for i, code in enumerate(codes):
-            sessions.ensure(db, code)
+            sessions.create(db, code, code=code)
             if i % 100 == 99 or i in (0, 499, 500, 501, 1202):
                 add(db, f"id-{code}", code, count=i + 1)
     found = tally.session_totals(db, codes)
@@ -200,51 +200,80 @@ def test_parse_export_keeps_only_object_letters(db, filled):
     assert tally.parse_export(json.dumps(data).encode(), "x.json").letters == []
 
 
-def test_import_creates_the_session_with_the_exports_name_and_goal(db, filled, tmp_path):
-    parsed = tally.parse_export(tally.export_tally(db, filled, "json").encode(), "fair.json")
+def other_db(tmp_path, code="FAIR26", **settings):
+    """A second device's database holding the session to merge into."""
     other = w4r_db.connect(tmp_path / "other.db")
-    assert sessions.get(other, "FAIR26") is None
-    result = tally.import_actions(other, parsed.actions, parsed.session)
+    sessions.create(other, "My own name", "class", 7, code, **settings)
+    return other
+
+
+def test_merge_counts_into_the_session_and_keeps_its_settings(db, filled, tmp_path):
+    parsed = tally.parse_export(tally.export_tally(db, filled, "json").encode(), "fair.json")
+    other = other_db(tmp_path)
+    result = tally.merge(other, "FAIR26", parsed)
     assert (result.new, result.already, result.new_letters) == (6, 0, 60)
     assert result.new_by_case == {"jani-silva": 10, "yecenia-armenta": 45, "tun-aung": 5}
-    made = sessions.get(other, "FAIR26")
-    assert (made.name, made.goal, made.kind) == ("Town fair", 250, "event")
-    other.conn.close()
-
-
-def test_import_without_session_info_makes_a_plain_session(db, filled, tmp_path):
-    parsed = tally.parse_export(tally.export_tally(db, filled, "csv").encode(), "fair.csv")
-    other = w4r_db.connect(tmp_path / "other.db")
-    tally.import_actions(other, parsed.actions, parsed.session)
-    made = sessions.get(other, "FAIR26")
-    assert (made.name, made.goal, made.kind) == ("FAIR26", 0, "class")
-    other.conn.close()
-
-
-def test_import_keeps_an_existing_sessions_settings(db, filled, tmp_path):
-    parsed = tally.parse_export(tally.export_tally(db, filled, "json").encode(), "fair.json")
-    other = w4r_db.connect(tmp_path / "other.db")
-    sessions.create(other, "My own name", "class", 7, "FAIR26")
-    tally.import_actions(other, parsed.actions, parsed.session)
     made = sessions.get(other, "FAIR26")
     assert (made.name, made.goal, made.kind) == ("My own name", 7, "class")
     other.conn.close()
 
 
-@pytest.mark.parametrize("session_info", [
-    {"code": "FAIR26", "name": "", "goal": -4, "kind": "party"},
-    {"code": "FAIR26", "name": "x" * 999, "goal": "lots", "kind": None},
-    {"code": "FAIR26", "name": None, "goal": True},
-    {"code": "OTHER", "name": "Not this session", "goal": 9},
-])
-def test_import_makes_bad_session_info_safe(db, filled, tmp_path, session_info):
-    actions = tally.parse_export(tally.export_tally(db, filled, "csv").encode(), "f.csv").actions
+def test_merge_never_creates_a_session(db, filled, tmp_path):
+    parsed = tally.parse_export(tally.export_tally(db, filled, "json").encode(), "fair.json")
     other = w4r_db.connect(tmp_path / "other.db")
-    tally.import_actions(other, actions, session_info)
-    made = sessions.get(other, "FAIR26")
-    assert sessions.problems(made) == []
-    assert made.kind in sessions.KINDS and 0 <= made.goal <= sessions.MAX_GOAL
-    assert sessions.get(other, "OTHER") is None
+    with pytest.raises(ValueError, match="there is no session FAIR26"):
+        tally.merge(other, "FAIR26", parsed)
+    assert sessions.get(other, "FAIR26") is None
+    assert [s.code for s in sessions.all_sessions(other)] == ["CLASS"]
+    assert other.execute("select count(*) from actions").fetchone()[0] == 0
+    other.conn.close()
+
+
+def test_merge_into_another_session_is_refused_unless_mapped(db, filled, tmp_path):
+    parsed = tally.parse_export(tally.export_tally(db, filled, "json").encode(), "fair.json")
+    other = other_db(tmp_path, code="MINE")
+    with pytest.raises(ValueError, match="actions of FAIR26, not MINE; nothing was merged"):
+        tally.merge(other, "MINE", parsed)
+    assert other.execute("select count(*) from actions").fetchone()[0] == 0
+    result = tally.merge(other, "MINE", parsed, map_other_sessions=True)
+    assert result.new == 6
+    assert tally.totals(other, sessions.get(other, "MINE")).total == 60
+    assert sessions.get(other, "FAIR26") is None
+    other.conn.close()
+
+
+def test_merge_keeps_letters_only_when_the_session_keeps_text(db, filled, tmp_path):
+    items = [{"submission_id": "a1", "parts": {"message": "¡Ánimo!"}, "status": "new"}]
+    parsed = tally.parse_export(tally.export_tally(db, filled, "json", items).encode(), "f.json")
+    other = other_db(tmp_path)
+    assert tally.merge(other, "FAIR26", parsed).kept_letters == 0
+    assert kept.listing(other, "FAIR26") == []
+    other.conn.close()
+    (tmp_path / "other.db").unlink()
+    keeping = other_db(tmp_path, keep_text=True)
+    assert tally.merge(keeping, "FAIR26", parsed).kept_letters == 1
+    assert [k.parts["message"] for k in kept.listing(keeping, "FAIR26")] == ["¡Ánimo!"]
+    keeping.conn.close()
+
+
+def test_a_merge_failing_half_way_changes_nothing(db, filled, tmp_path, monkeypatch):
+    items = [{"submission_id": "a1", "parts": {"message": "¡Ánimo!"}, "status": "new"}]
+    parsed = tally.parse_export(tally.export_tally(db, filled, "json", items).encode(), "f.json")
+    other = other_db(tmp_path, keep_text=True)
+
+    def broken(database, letters, code):
+        assert database.execute("select count(*) from actions").fetchone()[0] == 6
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(kept, "insert_imported", broken)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        tally.merge(other, "FAIR26", parsed)
+    assert other.execute("select count(*) from actions").fetchone()[0] == 0
+    assert other.execute("select count(*) from letters").fetchone()[0] == 0
+    assert tally.already_counted(other, parsed.actions) == 0
+    monkeypatch.undo()
+    result = tally.merge(other, "FAIR26", parsed)
+    assert (result.new, result.kept_letters) == (6, 1)
     other.conn.close()
 
 
@@ -257,16 +286,16 @@ def report(database, code):
 
 def test_export_import_twice_gives_identical_totals(db, filled, tmp_path):
     text = tally.export_tally(db, filled, "json", kept.for_export(db, "FAIR26"))
-    other = w4r_db.connect(tmp_path / "other.db")
-    first = tally.import_actions(other, *_parsed(text))
-    second = tally.import_actions(other, *_parsed(text))
+    other = other_db(tmp_path)
+    first = tally.merge(other, "FAIR26", _parsed(text))
+    second = tally.merge(other, "FAIR26", _parsed(text))
     assert (first.new, first.already) == (6, 0)
     assert (second.new, second.already, second.new_letters) == (0, 6, 0)
     assert report(other, "FAIR26") == report(db, "FAIR26")
-    assert tally.already_counted(other, _parsed(text)[0]) == 6
+    assert tally.already_counted(other, _parsed(text).actions) == 6
     # and the CSV of the same session adds nothing either
     csv_text = tally.export_tally(db, filled, "csv")
-    assert tally.import_actions(other, *_parsed(csv_text)).new == 0
+    assert tally.merge(other, "FAIR26", _parsed(csv_text)).new == 0
     assert report(other, "FAIR26") == report(db, "FAIR26")
     other.conn.close()
 
@@ -274,12 +303,12 @@ def test_export_import_twice_gives_identical_totals(db, filled, tmp_path):
 def _parsed(text):
     parsed = tally.parse_export(text.encode("utf-8"), "t")
     assert parsed.problems == []
-    return parsed.actions, parsed.session
+    return parsed
 
 
 def test_export_import_keeps_counted_at(db, filled, tmp_path):
-    other = w4r_db.connect(tmp_path / "other.db")
-    tally.import_actions(other, *_parsed(tally.export_tally(db, filled, "json")))
+    other = other_db(tmp_path)
+    tally.merge(other, "FAIR26", _parsed(tally.export_tally(db, filled, "json")))
     mine = {a.submission_id: a.counted_at for a in tally.session_actions(db, "FAIR26")}
     theirs = {a.submission_id: a.counted_at for a in tally.session_actions(other, "FAIR26")}
     assert mine == theirs
@@ -289,14 +318,13 @@ def test_export_import_keeps_counted_at(db, filled, tmp_path):
 
 
 def test_import_is_all_or_nothing(db, filled, tmp_path):
-    other = w4r_db.connect(tmp_path / "other.db")
-    actions, info = _parsed(tally.export_tally(db, filled, "json"))
-    bad = tally.Action("zz-bad", "FAIR26", "jani-silva", "appeal", count=1)
+    other = other_db(tmp_path)
+    parsed = _parsed(tally.export_tally(db, filled, "json"))
+    parsed.actions.append(tally.Action("zz-bad", "FAIR26", "jani-silva", "appeal", count=1))
     # an action whose row breaks a constraint mid-way rolls the whole import back
     other.execute("create trigger no_zz before insert on actions when new.submission_id = "
                   "'zz-bad' begin select raise(abort, 'refused'); end")
     with pytest.raises(Exception):
-        tally.import_actions(other, actions + [bad], info)
-    assert sessions.get(other, "FAIR26") is None  # the session made for it is rolled back too
+        tally.merge(other, "FAIR26", parsed)
     assert other.execute("select count(*) from actions").fetchone()[0] == 0
     other.conn.close()

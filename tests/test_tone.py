@@ -545,3 +545,18 @@ def test_the_report_prints_markdown_tables(corpus, capsys):
     out = capsys.readouterr().out
     assert out.startswith("| language | polite letters | problem letters |")
     assert "| all |" in out and "| personal_data |" in out and "held-out" in out
+
+
+@pytest.mark.parametrize("text", [
+    "lang: fr\nrules: " + "[" * 2000 + "]" * 2000 + "\n",
+    "lang: fr\nrules: [2024-02-30]\n",
+    "lang: fr\nrules: [" + "9" * 5000 + "]\n",
+    'lang: fr\nname: "\\ud800"\nrules: []\n',
+])
+def test_a_hostile_rules_file_is_a_problem_and_english_rules_are_used(tmp_path, text):
+    (tmp_path / "en.yaml").write_bytes((tone.RULES_DIR / "en.yaml").read_bytes())
+    (tmp_path / "fr.yaml").write_text(text, encoding="utf-8")
+    problems = tone.check_rules_dir(tmp_path)
+    assert problems and all(p.startswith("fr.yaml: ") for p in problems), problems
+    assert tone.load_rules("fr", tmp_path).lang == "en"
+    assert tone.check("YOU MUST RELEASE HIM NOW!!!", kind="appeal", lang="fr", rules_dir=tmp_path)

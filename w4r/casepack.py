@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
-import json
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import yaml
 
-from w4r.cases import MAX_FILE_BYTES, Case, CaseSet, Problem, parse_case, parse_case_bytes
+from w4r import untrusted
+from w4r.cases import (MAX_FILE_BYTES, Case, CaseSet, Problem, parse_case, parse_case_bytes,
+                       unexpected)
 from w4r.db import Database, now_iso, transaction
 
-MAX_PACK_BYTES = 20 * 1024 * 1024
-MAX_MEMBERS = 500
+MAX_PACK_BYTES = 5 * 1024 * 1024       # everything uploaded at once, as sent
+MAX_UNPACKED_BYTES = 5 * 1024 * 1024   # everything read, zip members unpacked, together
+MAX_MEMBER_BYTES = 1024 * 1024         # one JSON or CSV file (a YAML file: MAX_FILE_BYTES)
+MAX_MEMBERS = 200                      # files in a zip
+MAX_RATIO = 100                        # how much a zip member may grow when unpacked
+MAX_ROWS = 1000                        # cases in one CSV or JSON file, and in the whole pack
+MAX_PROBLEMS = 200                     # reading stops after this many problems
+MAX_SECONDS = 1.5                      # reading stops after this long (one upload at a time)
+CASE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 CSV_TOP = ("id", "name", "country", "year", "status", "summary", "story", "outcome", "quote",
            "quote_source", "tags")
 CSV_APPEAL = ("addressee_name", "addressee_title", "salutation", "address", "ask", "language")
@@ -36,19 +44,89 @@ class Pack:
     problems: list[Problem] = field(default_factory=list)
 
 
+class _Stop(Exception):
+    """Reading the pack stops here (too many problems or cases, or out of time)."""
+
+
+@dataclass
+class _Reading:
+    """One pack being read, and what it has used of its limits."""
+
+    pack: Pack
+    deadline: float | None
+    unpacked: int = 0
+
+    def problem(self, file: str, where: str, message: str) -> None:
+        self.pack.problems.append(Problem(untrusted.safe_label(file), where, message))
+        self.check()
+
+    def check(self) -> None:
+        """Stop reading when the pack has used up its problems, cases or time."""
+        if len(self.pack.problems) > MAX_PROBLEMS:
+            del self.pack.problems[MAX_PROBLEMS:]
+            self.pack.problems.append(Problem("(pack)", "(problems)", f"more than {MAX_PROBLEMS} "
+                                              "problems: reading stopped; fix these first"))
+            raise _Stop
+        if len(self.pack.cases) > MAX_ROWS:
+            self.pack.problems.append(Problem("(pack)", "(cases)", f"holds more than {MAX_ROWS:,} "
+                                              "cases; split it"))
+            raise _Stop
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.pack.problems.append(Problem("(pack)", "(file)", f"took more than {MAX_SECONDS} s "
+                                              "to read: reading stopped; split it"))
+            raise _Stop
+
+    def use(self, label: str, size: int) -> bool:
+        """Count bytes read against the pack's limit; False (and a problem) when over it."""
+        self.unpacked += size
+        if self.unpacked > MAX_UNPACKED_BYTES:
+            self.problem(label, "(file)", f"the pack is more than {MAX_UNPACKED_BYTES // 2**20} MB "
+                                          "of text; split it")
+            return False
+        return True
+
+
+def pack_digest(files: list[tuple[str, bytes]]) -> str:
+    """A sha256 of an upload's names and bytes: the same upload gives the same digest."""
+    digest = hashlib.sha256()
+    for name, raw in files:
+        label = name.encode("utf-8", "replace")
+        digest.update(f"{len(label)}:{len(raw)}:".encode() + label + raw)
+    return digest.hexdigest()
+
+
 def read_pack(filename: str, raw: bytes) -> Pack:
     """Read an uploaded case file or pack; list every problem as `file: field: problem`."""
     return read_files([(filename, raw)])
 
 
-def read_files(files: list[tuple[str, bytes]]) -> Pack:
-    """Read several uploaded files as one pack (a case id may appear only once in all)."""
-    pack = Pack()
-    for filename, raw in files:
-        before = len(pack.cases) + len(pack.problems)
-        _read_into(pack, filename, raw, depth=0)
-        if len(pack.cases) + len(pack.problems) == before:
-            pack.problems.append(Problem(filename, "(file)", "holds no cases"))
+def read_files(files: list[tuple[str, bytes]], seconds: float | None = MAX_SECONDS) -> Pack:
+    """Read several uploaded files as one pack (a case id may appear only once in all).
+
+    Pure and bounded: never raises for bad content, and stops after MAX_SECONDS.
+    """
+    reading = _Reading(Pack(), untrusted.deadline_in(seconds))
+    pack = reading.pack
+    total = sum(len(raw) for _, raw in files)
+    if total > MAX_PACK_BYTES:
+        pack.problems.append(Problem("(upload)", "(file)", f"is {total:,} bytes; a pack may have "
+                                                           f"at most {MAX_PACK_BYTES:,}"))
+        return pack
+    try:
+        for filename, raw in files:
+            before = len(pack.cases) + len(pack.problems)
+            try:
+                _read_into(reading, filename, raw, depth=0)
+            except (_Stop, MemoryError):
+                raise
+            except Exception as exc:  # the last-resort guard: a problem line naming the file
+                pack.problems.append(unexpected(filename, exc))
+            if len(pack.cases) + len(pack.problems) == before:
+                reading.problem(filename, "(file)", "holds no cases")
+    except _Stop:
+        pass
+    except MemoryError:
+        pack.problems.append(Problem("(upload)", "(file)", "is too big to read"))
     seen: dict[str, str] = {}
     for case, _ in pack.cases:
         if case.id in seen:
@@ -58,81 +136,87 @@ def read_files(files: list[tuple[str, bytes]]) -> Pack:
     return pack
 
 
-def _read_into(pack: Pack, label: str, raw: bytes, depth: int) -> None:
+def _read_into(reading: _Reading, label: str, raw: bytes, depth: int) -> None:
+    reading.check()
     suffix = PurePosixPath(label).suffix.lower()
+    if suffix == ".zip":
+        if depth:
+            reading.problem(label, "(file)", "is a zip inside a zip: put its files in the pack")
+        else:
+            _read_zip(reading, label, raw)
+        return
+    if suffix not in CASE_SUFFIXES:
+        reading.problem(label, "(file)", "is not a case file: use .yaml, .yml, .json, .csv or "
+                                         "a .zip of them")
+        return
+    if not reading.use(label, len(raw)):
+        return
     if suffix in (".yaml", ".yml"):
-        case, problems = parse_case_bytes(raw, label)
-        _add(pack, case, problems, raw.decode("utf-8-sig", "replace") if case else "")
-    elif suffix == ".json":
-        _read_json(pack, label, raw)
-    elif suffix == ".csv":
-        _read_csv(pack, label, raw)
-    elif suffix == ".zip" and depth == 0:
-        _read_zip(pack, label, raw)
-    else:
-        pack.problems.append(Problem(label, "(file)", "is not a case file: use .yaml, .yml, "
-                                                      ".json, .csv or a .zip of them"))
+        case, problems = parse_case_bytes(raw, label, reading.deadline)
+        _add(reading, case, problems, raw.decode("utf-8-sig", "replace") if case else "")
+        return
+    if len(raw) > MAX_MEMBER_BYTES:
+        reading.problem(label, "(file)", f"is {len(raw):,} bytes; a {suffix[1:].upper()} file "
+                                         f"may have at most {MAX_MEMBER_BYTES:,}")
+        return
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        reading.problem(label, "(file)", f"is not UTF-8 text (byte {exc.start})"
+                        + ("; save the sheet as CSV UTF-8" if suffix == ".csv" else ""))
+        return
+    try:
+        if suffix == ".json":
+            _read_json(reading, label, text)
+        else:
+            _read_csv(reading, label, text)
+    except untrusted.Refused as exc:
+        reading.problem(label, exc.where, str(exc))
 
 
-def _add(pack: Pack, case: Case | None, problems: list[Problem], text: str) -> None:
-    pack.problems.extend(problems)
+def _add(reading: _Reading, case: Case | None, problems: list[Problem], text: str) -> None:
+    reading.pack.problems.extend(problems)
     if case is not None:
-        pack.cases.append((case, text))
+        reading.pack.cases.append((case, text))
+    reading.check()
 
 
 def _as_yaml(data: dict) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
-def _read_json(pack: Pack, label: str, raw: bytes) -> None:
-    if len(raw) > MAX_FILE_BYTES * 20:
-        pack.problems.append(Problem(label, "(file)", f"is {len(raw):,} bytes; too big"))
-        return
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        pack.problems.append(Problem(label, "(file)", f"is not UTF-8 text (byte {exc.start})"))
-        return
-    except json.JSONDecodeError as exc:
-        pack.problems.append(Problem(label, "(file)", f"is not valid JSON (line {exc.lineno}: "
-                                                      f"{exc.msg})"))
-        return
+def _read_json(reading: _Reading, label: str, text: str) -> None:
+    data = untrusted.load_json(text)
     items = data if isinstance(data, list) else [data]
+    if len(items) > MAX_ROWS:
+        raise untrusted.Refused(f"holds {len(items):,} items; at most {MAX_ROWS:,}")
     for i, item in enumerate(items):
         where = f"{label}[{i}]" if isinstance(data, list) else label
         case, problems = parse_case(item, where)
-        _add(pack, case, problems, _as_yaml(item) if case else "")
+        _add(reading, case, problems, _as_yaml(item) if case else "")
 
 
-def _read_csv(pack: Pack, label: str, raw: bytes) -> None:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        pack.problems.append(Problem(label, "(file)", f"is not UTF-8 text (byte {exc.start}); "
-                                                      "save the sheet as CSV UTF-8"))
-        return
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+def _read_csv(reading: _Reading, label: str, text: str) -> None:
+    header, rows = untrusted.csv_rows(text, MAX_ROWS, reading.deadline)
     unknown = [c for c in header if c not in CSV_COLUMNS]
-    for column in unknown:
-        pack.problems.append(Problem(label, column, "unknown column (a typo?); known: "
-                                                    + ", ".join(CSV_COLUMNS)))
     if unknown:
+        for column in unknown[:20]:
+            reading.problem(label, column[:80], "unknown column (a typo?); known: "
+                                                + ", ".join(CSV_COLUMNS))
         return
-    for line, row in enumerate(reader, start=2):
+    for line, row in rows:
         if None in row:
-            pack.problems.append(Problem(f"{label} line {line}", "(row)",
-                                         "has more cells than the header"))
+            reading.problem(f"{label} line {line}", "(row)", "has more cells than the header")
             continue
         where = f"{label} line {line}"
         data, cell_problems = _csv_case(row)
         case, problems = parse_case(data, where)
         bad_cells = {field for field, _ in cell_problems}  # not also "missing (required)"
         problems = [p for p in problems if p.field not in bad_cells]
-        pack.problems += [Problem(where, field, message) for field, message in cell_problems]
+        problems += [Problem(where, field, message) for field, message in cell_problems]
         if cell_problems:
             case = None  # the cell problems are listed beside the case's own ones
-        _add(pack, case, problems, _as_yaml(data) if case else "")
+        _add(reading, case, problems, _as_yaml(data) if case else "")
 
 
 def _csv_case(row: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
@@ -167,35 +251,57 @@ def _csv_case(row: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
     return data, problems
 
 
-def _read_zip(pack: Pack, label: str, raw: bytes) -> None:
+def _read_zip(reading: _Reading, label: str, raw: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         members = [m for m in archive.infolist() if not m.is_dir()
                    and not PurePosixPath(m.filename).name.startswith(".")
                    and not m.filename.startswith("__MACOSX/")]
-    except zipfile.BadZipFile:
-        pack.problems.append(Problem(label, "(file)", "is not a readable zip file"))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, UnicodeDecodeError, ValueError, OSError,
+            EOFError):
+        reading.problem(label, "(file)", "is not a readable zip file")
         return
     if len(members) > MAX_MEMBERS:
-        pack.problems.append(Problem(label, "(file)", f"holds {len(members)} files; at most "
-                                                      f"{MAX_MEMBERS}"))
+        reading.problem(label, "(file)", f"holds {len(members)} files; at most {MAX_MEMBERS}")
         return
-    if sum(m.file_size for m in members) > MAX_PACK_BYTES:
-        pack.problems.append(Problem(label, "(file)", f"unpacks to more than "
-                                                      f"{MAX_PACK_BYTES // 2**20} MB"))
+    if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+        reading.problem(label, "(file)", f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB")
         return
     for member in members:
         name = f"{label}/{member.filename}"
-        if PurePosixPath(member.filename).suffix.lower() not in (".yaml", ".yml", ".json", ".csv"):
-            pack.problems.append(Problem(name, "(file)", "is not a case file (.yaml, .yml, "
-                                                         ".json or .csv)"))
+        suffix = PurePosixPath(member.filename).suffix.lower()
+        if suffix not in CASE_SUFFIXES:
+            reading.problem(name, "(file)", "is not a case file (.yaml, .yml, .json or .csv)"
+                            + ("; a zip inside a zip is not read" if suffix == ".zip" else ""))
             continue
-        try:
-            data = archive.read(member)
-        except (zipfile.BadZipFile, RuntimeError, OSError) as exc:
-            pack.problems.append(Problem(name, "(file)", f"cannot be unpacked: {exc}"))
-            continue
-        _read_into(pack, name, data, depth=1)
+        data = _unpack(reading, archive, member, name)
+        if data is not None:
+            _read_into(reading, name, data, depth=1)
+
+
+def _unpack(reading: _Reading, archive: zipfile.ZipFile, member: zipfile.ZipInfo,
+            name: str) -> bytes | None:
+    """A member's bytes, read in chunks and never more than its limits (whatever its header says)."""
+    limit = MAX_FILE_BYTES if name.lower().endswith((".yaml", ".yml")) else MAX_MEMBER_BYTES
+    chunks, size = [], 0
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(64 * 1024):
+                size += len(chunk)
+                chunks.append(chunk)
+                if size > limit:
+                    reading.problem(name, "(file)", f"unpacks to more than {limit:,} bytes")
+                    return None
+                if size > MAX_RATIO * max(member.compress_size, 1) + 4096:
+                    reading.problem(name, "(file)", f"unpacks to more than {MAX_RATIO} times "
+                                                    "its packed size (a zip bomb?)")
+                    return None
+                reading.check()
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
+            ValueError) as exc:
+        reading.problem(name, "(file)", f"cannot be unpacked: {type(exc).__name__}")
+        return None
+    return b"".join(chunks)
 
 
 # --- cases kept in the database, each for one session ----------------------------------------

@@ -18,6 +18,7 @@ from w4r.cases import CaseSet, load_cases
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 ON_OFF = ("on", "off")
 MAX_TEXT_BYTES = 1_000_000
+MAX_IMPORT_BYTES = 50_000_000
 
 
 class Parser(argparse.ArgumentParser):
@@ -165,9 +166,13 @@ def build_parser() -> Parser:
     export.add_argument("--with-letters", action="store_true",
                         help="JSON only: include the text of the session's kept letters")
     export.set_defaults(run=cmd_tally_export)
-    imp = count_cmd.add_parser("import", help="add a tally export from another device (each "
-                               "submission counted once)")
+    imp = count_cmd.add_parser("import", help="merge a tally export from another device into "
+                               "one session (each submission counted once; all or nothing)")
     imp.add_argument("file", help="a CSV or JSON file made by tally export")
+    imp.add_argument("--session", required=True, help="the session to merge into (it must "
+                     "exist: see session create)")
+    imp.add_argument("--map", action="store_true", help="count actions of other sessions in the "
+                     "file for --session too (without it, they are refused)")
     imp.set_defaults(run=cmd_tally_import)
     return parser
 
@@ -521,13 +526,16 @@ def cmd_tally_export(args: argparse.Namespace) -> int:
 
 def cmd_tally_import(args: argparse.Namespace) -> int:
     """Import a tally export; each submission id counts once, however often it is imported."""
-    parsed = tally.parse_export(_read(args.file, 50_000_000), args.file)
+    parsed = tally.parse_export(_read(args.file, MAX_IMPORT_BYTES), args.file)
     if parsed.problems:
-        raise Failure("\n".join(map(str, parsed.problems)))
+        raise Failure("\n".join(map(str, parsed.problems[:200])))
     database = db.connect(args.db)
-    result = tally.import_actions(database, parsed.actions, parsed.session)
-    texts = (kept.import_letters(database, parsed.letters, str(parsed.session["code"]))
-             if parsed.letters and parsed.session.get("code") else 0)
+    session = _session(database, args.session)
+    try:
+        result = tally.merge(database, session.code, parsed, map_other_sessions=args.map)
+    except ValueError as exc:
+        raise Failure(str(exc)) from exc
     print(f"{result.new} new ({result.new_letters} actions), {result.already} already counted"
-          + (f", {texts} letter text(s) kept" if texts else ""))
+          + (f", {result.kept_letters} letter text(s) kept" if result.kept_letters else "")
+          + f" (session {session.code})")
     return EXIT_OK

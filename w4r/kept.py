@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 
-from w4r import letters, pdf, tally
+from w4r import letters, pdf, tally, untrusted
 from w4r.cases import CaseSet
 from w4r.db import Database, now_iso, transaction
 from w4r.sessions import Session
@@ -136,23 +136,28 @@ def for_export(db: Database, session_code: str) -> list[dict]:
     return [asdict(letter) for letter in listing(db, session_code, hidden=True)]
 
 
-def import_letters(db: Database, items: list[dict], session_code: str) -> int:
-    """Keep letters that came with an export, for actions this device has; return how many."""
+def insert_imported(db: Database, items: list[dict], session_code: str) -> int:
+    """Keep letters that came with an export, for actions of this session; return how many.
+
+    Opens no transaction of its own: `tally.merge` calls it inside the merge's one transaction.
+    """
     added = 0
-    with transaction(db):
-        for item in items:
-            parts = item.get("parts")
-            sid = str(item.get("submission_id") or "")
-            counted = db.execute("select case_id, kind from actions where submission_id = ? and "
-                                 "session_code = ?", [sid, session_code]).fetchone()
-            if not counted or not isinstance(parts, dict):
-                continue
-            status = item.get("status") if item.get("status") in STATUSES else "new"
-            added += _insert(db, KeptLetter(
-                sid, session_code, counted[0], counted[1], str(item.get("lang") or "en")[:12],
-                {k: letters.clean(str(parts.get(k, "")))[:letters.MAX_FIELD] for k in PARTS},
-                status=status, hidden=item.get("hidden") is True,
-                kept_at=str(item.get("kept_at") or now_iso())))
+    for item in items:
+        parts = item.get("parts")
+        sid = str(item.get("submission_id") or "")
+        counted = db.execute("select case_id, kind from actions where submission_id = ? and "
+                             "session_code = ?", [sid, session_code]).fetchone()
+        if not counted or not isinstance(parts, dict):
+            continue
+        status = item.get("status") if item.get("status") in STATUSES else "new"
+        try:
+            kept_at = untrusted.counted_time(str(item.get("kept_at") or ""))
+        except untrusted.Refused:
+            kept_at = now_iso()
+        added += _insert(db, KeptLetter(
+            sid, session_code, counted[0], counted[1], str(item.get("lang") or "en")[:12],
+            {k: letters.clean(str(parts.get(k, "")))[:letters.MAX_FIELD] for k in PARTS},
+            status=status, hidden=item.get("hidden") is True, kept_at=kept_at))
     return added
 
 

@@ -17,7 +17,7 @@ MAX_FIELD = 3_000
 MAX_LETTER = 6_000
 FIELDS = ("greeting", "about", "message", "request", "closing", "name")
 ONE_LINE = ("greeting", "closing", "name")  # the parts written on one line (the rest: paragraphs)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # lone surrogates too
 # "Re:" in the languages whose letter convention we are sure of; others print the name alone.
 SUBJECT_PREFIX = {"en": "Re: ", "fr": "Objet : ", "de": "Betreff: ", "es": "Asunto: ",
                   "it": "Oggetto: ", "pt": "Assunto: ", "nl": "Betreft: "}
@@ -55,9 +55,9 @@ class Letter:
 
 
 def clean(text: str) -> str:
-    """Normalise typed or pasted text: NFC, Unix newlines, no control characters, tabs as spaces."""
-    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text.replace("\t", " "))
+    """Normalise typed or pasted text: NFC, Unix newlines, tabs as spaces, no control characters."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
 
 
 def start(case: Case, kind: str) -> Draft:

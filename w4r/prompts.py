@@ -19,10 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from w4r import config
-from w4r.cases import Case, Problem
+from w4r import config, untrusted
+from w4r.cases import Case, Problem, unexpected
 from w4r.letters import FIELDS
 
 log = logging.getLogger(__name__)
@@ -100,27 +98,6 @@ class PromptError(Exception):
 
 
 # --- reading and checking -------------------------------------------------------------------
-
-class _PromptLoader(yaml.SafeLoader):
-    """Safe YAML without aliases, and a field given twice is an error, not a silent override."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in a prompts file", event.start_mark)
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if isinstance(key, (str, int)) and key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the field {key!r} appears twice", key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep)
-
 
 def placeholder_problems(text: str) -> list[str]:
     """What is wrong with the {placeholders} of one text (empty when all are known)."""
@@ -251,7 +228,16 @@ def _wording(raw: Any, where: str, add, text) -> dict[str, Any] | None:
 
 def read(path: Path, label: str | None = None) -> tuple[Prompts | None, list[Problem]]:
     """Read and check one prompts file, never raising for bad content."""
-    label = label or path.name
+    label = untrusted.safe_label(label or path.name)
+    try:
+        return _read(path, label)
+    except untrusted.Refused as exc:
+        return None, [Problem(label, exc.where, str(exc))]
+    except Exception as exc:  # the last-resort guard: a problem line, never a traceback
+        return None, [unexpected(label, exc)]
+
+
+def _read(path: Path, label: str) -> tuple[Prompts | None, list[Problem]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -260,15 +246,10 @@ def read(path: Path, label: str | None = None) -> tuple[Prompts | None, list[Pro
         return None, [Problem(label, "(file)", f"is {len(raw):,} bytes; at most "
                                                f"{MAX_FILE_BYTES:,}")]
     try:
-        data = yaml.load(raw.decode("utf-8-sig"), Loader=_PromptLoader)  # noqa: S506
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, [Problem(label, "(file)", f"is not UTF-8 text (byte {exc.start})")]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(exc, "problem", None) or "the file is not valid YAML"
-        return None, [Problem(label, "(file)", f"YAML syntax error{where}: {reason}")]
-    return parse(data, label, path.stem)
+    return parse(untrusted.load_yaml(text, "prompts file"), label, path.stem)
 
 
 @lru_cache(maxsize=32)

@@ -206,15 +206,6 @@ def _checked(session: Session) -> Session:
     return replace(session, kinds=tuple(k for k in LETTER_KINDS if k in session.kinds))
 
 
-def ensure(db: Database, code: str, name: str = "", goal: int = 0, kind: str = "class") -> None:
-    """Make sure a session with this code exists (for imports from another device)."""
-    safe = Session(code, (name or code).strip()[:MAX_NAME] or code,
-                   kind if kind in KINDS else "class",
-                   goal if isinstance(goal, int) and not isinstance(goal, bool)
-                   and 0 <= goal <= MAX_GOAL else 0)
-    db["sessions"].insert(_to_row(safe) | {"created_at": now_iso()}, pk="code", ignore=True)
-
-
 def join_link(base_url: str, code: str) -> str:
     """The address that puts a visitor straight into a session (?s=CODE)."""
     return f"{base_url.rstrip('/')}/?s={code}"

@@ -7,7 +7,9 @@ plain `Draft` kept under a non-widget key, and widgets are re-seeded from it on 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 import streamlit as st
 
@@ -30,6 +32,8 @@ _SENT = "w4r.sent"
 _OUTCOME = "w4r.print_outcome"
 _PENDING = "w4r.pending."
 _REFUSED = "w4r.refused"
+_ONCE = "w4r.once."
+T = TypeVar("T")
 
 
 # --- the class or event -------------------------------------------------------
@@ -314,6 +318,16 @@ def change_pin(database: db.Database, code: str, old: str, new: str, again: str)
 def lock(database: db.Database) -> None:
     """Sign the organizer out: the sign-in ends and the organizer pages leave the navigation."""
     access.sign_out(database, st.session_state.pop(_ORGANIZER, None) or "")
+
+
+def once(name: str, key: str, build: Callable[[], T]) -> T:
+    """The value built for this key (an upload's digest), built once and kept for this visitor
+    until another key comes: an upload is parsed once, not on every rerun."""
+    kept_one = st.session_state.get(_ONCE + name)
+    if kept_one is None or kept_one[0] != key:
+        kept_one = (key, build())
+        st.session_state[_ONCE + name] = kept_one
+    return kept_one[1]
 
 
 def pending_id(form: str) -> str:

@@ -8,10 +8,10 @@ import json
 import re
 import sqlite3
 import uuid
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 
-from w4r import sessions
-from w4r.cases import Problem
+from w4r import sessions, untrusted
+from w4r.cases import Problem, unexpected
 from w4r.db import Database, now_iso, transaction
 
 KINDS = ("appeal", "solidarity")
@@ -22,6 +22,7 @@ MAX_COUNT = 100_000
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 EXPORT_FORMAT = "w4r-tally"
 EXPORT_VERSION = 1
+MAX_IMPORT_ROWS = 500_000
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class ImportResult:
     already: int = 0
     new_letters: int = 0
     new_by_case: dict[str, int] = field(default_factory=dict)
+    kept_letters: int = 0
 
 
 def new_submission_id() -> str:
@@ -231,13 +233,25 @@ def export_tally(db: Database, session: sessions.Session, fmt: str,
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(asdict(a) for a in actions)
+        writer.writerows(untrusted.safe_csv_row(asdict(a)) for a in actions)
         return out.getvalue()
     raise ValueError("format must be csv or json")
 
 
 def parse_export(raw: bytes, label: str) -> Export:
-    """Read a CSV or JSON tally export; return its actions, session, letters and every problem."""
+    """Read a CSV or JSON tally export; return its actions, session, letters and every problem.
+
+    Never raises for bad content: every problem is a `file: field: problem` line.
+    """
+    try:
+        return _parse_export(raw, label)
+    except untrusted.Refused as exc:
+        return Export(problems=[Problem(untrusted.safe_label(label), exc.where, str(exc))])
+    except Exception as exc:  # the last-resort guard: a problem line, never a traceback
+        return Export(problems=[unexpected(label, exc)])
+
+
+def _parse_export(raw: bytes, label: str) -> Export:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -250,7 +264,7 @@ def parse_export(raw: bytes, label: str) -> Export:
     for where, row in rows:
         unknown = set(row) - set(_COLUMNS)
         found.problems += [Problem(label, f"{where}.{name}", "unknown column")
-                           for name in sorted(unknown)]
+                           for name in sorted(map(str, unknown))[:20]]
         action = Action(
             submission_id=str(row.get("submission_id") or ""),
             session_code=str(row.get("session_code") or ""), case_id=str(row.get("case_id") or ""),
@@ -258,10 +272,39 @@ def parse_export(raw: bytes, label: str) -> Export:
             count=_count(row.get("count")),
             counted_at=str(row.get("counted_at") or ""), source="import")
         wrong = action_problems(action)
+        if action.counted_at:
+            try:
+                action = replace(action, counted_at=untrusted.counted_time(action.counted_at))
+            except untrusted.Refused as exc:
+                wrong.append(f"counted_at: {exc}")
         found.problems += [Problem(label, f"{where}.{p.split(':', 1)[0]}", p.split(': ', 1)[1])
                            for p in wrong]
         if not wrong:
             found.actions.append(action)
+    for i, item in enumerate(found.letters):
+        found.problems += [Problem(label, f"letters[{i}].{where}", message)
+                           for where, message in letter_problems(item)]
+    return found
+
+
+def letter_problems(item: dict) -> list[tuple[str, str]]:
+    """What is wrong with one kept letter of an export, as (field, problem) pairs."""
+    from w4r import kept  # kept builds on the tally
+
+    found = []
+    if not ID_PATTERN.match(str(item.get("submission_id") or "")):
+        found.append(("submission_id", "must be 1-64 letters, digits or ._:- characters"))
+    if not isinstance(item.get("parts", {}), dict):
+        found.append(("parts", "must be a mapping of the letter's parts"))
+    if item.get("status", "new") not in kept.STATUSES:
+        found.append(("status", f"must be one of {', '.join(kept.STATUSES)}"))
+    if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?", str(item.get("lang") or "en")):
+        found.append(("lang", "must be a language code such as en, fr or pt-BR"))
+    if item.get("kept_at"):
+        try:
+            untrusted.counted_time(str(item["kept_at"]))
+        except untrusted.Refused as exc:
+            found.append(("kept_at", str(exc)))
     return found
 
 
@@ -271,30 +314,31 @@ def _count(value: object) -> int:
         return -1
     if value is None or value == "":
         return 1
-    try:
-        return int(str(value))
-    except ValueError:
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{1,9}", text):
         return -1
+    return int(text)
 
 
 def _json_rows(text: str, label: str) -> tuple[tuple[list[tuple[str, dict]], list[Problem]],
                                               Export]:
     """The action rows of a JSON export, and its session and letters (in an Export)."""
     extra = Export()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return ([], [Problem(label, "(file)", f"is not valid JSON (line {exc.lineno}: "
-                                              f"{exc.msg})")]), extra
+    data = untrusted.load_json(text)
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         return ([], [Problem(label, "format", f"is not a w4r tally export (format: "
                                               f"{EXPORT_FORMAT})")]), extra
     if data.get("version") != EXPORT_VERSION:
-        return ([], [Problem(label, "version", f"{data.get('version')!r} is not a version this "
-                                               f"w4r reads ({EXPORT_VERSION})")]), extra
+        return ([], [Problem(label, "version", f"{str(data.get('version'))[:20]!r} is not a "
+                                               f"version this w4r reads ({EXPORT_VERSION})")]), extra
     actions = data.get("actions")
     if not isinstance(actions, list):
         return ([], [Problem(label, "actions", "must be a list")]), extra
+    if len(actions) > MAX_IMPORT_ROWS:
+        return ([], [Problem(label, "actions", f"holds {len(actions):,} actions; at most "
+                                               f"{MAX_IMPORT_ROWS:,} in one file")]), extra
     if isinstance(data.get("session"), dict):
         extra.session = data["session"]
     if isinstance(data.get("letters"), list):
@@ -309,12 +353,12 @@ def _json_rows(text: str, label: str) -> tuple[tuple[list[tuple[str, dict]], lis
 
 
 def _csv_rows(text: str, label: str) -> tuple[list[tuple[str, dict]], list[Problem]]:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"submission_id", "session_code", "case_id", "kind"} - set(reader.fieldnames or [])
+    header, found = untrusted.csv_rows(text, MAX_IMPORT_ROWS)
+    missing = {"submission_id", "session_code", "case_id", "kind"} - set(header)
     if missing:
         return [], [Problem(label, "(header)", f"missing columns: {', '.join(sorted(missing))}")]
     rows, problems = [], []
-    for line, row in enumerate(reader, start=2):
+    for line, row in found:
         if None in row:
             problems.append(Problem(label, f"line {line}", "has more cells than the header"))
             continue
@@ -333,24 +377,32 @@ def already_counted(db: Database, actions: list[Action]) -> int:
     return found
 
 
-def import_actions(db: Database, actions: list[Action],
-                   session: dict | None = None) -> ImportResult:
-    """Add actions from another device, each submission id counted once, all in one transaction.
+def merge(db: Database, into: str, export: Export,
+          map_other_sessions: bool = False) -> ImportResult:
+    """Merge an export into one existing session in one transaction: the counts and the letters.
 
-    A session the actions name that this device lacks is created, with the name and goal the
-    export gives for it.
+    Actions of another session are refused (ValueError, nothing written) unless
+    `map_other_sessions`, when they are counted for `into`. No session is ever created. Letter
+    text is kept only when the session keeps text, for actions it has counted.
     """
+    from w4r import kept  # kept builds on the tally
+
+    if export.problems:
+        raise ValueError("the export has problems; nothing was merged")
+    session = sessions.get(db, into)
+    if session is None:
+        raise ValueError(f"session: there is no session {sessions.normalize_code(into)}; "
+                         "create it first, then merge into it")
+    others = sorted({a.session_code for a in export.actions} - {session.code})
+    if others and not map_other_sessions:
+        raise ValueError(f"session: the file holds actions of {', '.join(others[:10])}, not "
+                         f"{session.code}; nothing was merged (merge them into {session.code} "
+                         "on purpose to count them there)")
     result = ImportResult()
-    info = session or {}
     with transaction(db):
-        for code in sorted({a.session_code for a in actions}):
-            if info.get("code") == code:
-                sessions.ensure(db, code, str(info.get("name") or ""), info.get("goal") or 0,
-                                str(info.get("kind") or "class"))
-            else:
-                sessions.ensure(db, code)
-        for action in actions:
-            row = asdict(action) | {"counted_at": action.counted_at or now_iso(),
+        for action in export.actions:
+            row = asdict(action) | {"session_code": session.code,
+                                    "counted_at": action.counted_at or now_iso(),
                                     "first_name": None}
             if db.execute(_INSERT, row).rowcount == 1:
                 result.new += 1
@@ -359,4 +411,6 @@ def import_actions(db: Database, actions: list[Action],
                                                       + action.count)
             else:
                 result.already += 1
+        if session.keep_text and export.letters:
+            result.kept_letters = kept.insert_imported(db, export.letters, session.code)
     return result

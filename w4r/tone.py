@@ -10,6 +10,7 @@ import bisect
 import difflib
 import functools
 import itertools
+import logging
 import re
 import string
 import unicodedata
@@ -17,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-import yaml
+from w4r import untrusted
 
+log = logging.getLogger(__name__)
 RULES_DIR = Path(__file__).resolve().parent.parent / "content" / "tone"
 DEFAULT_LANG = "en"
 KINDS = ("appeal", "solidarity")
@@ -279,12 +281,9 @@ def parse_rules(text: str, file: str) -> RuleSet:
     """Validate the text of one rules file; raise RulesError listing every problem."""
     problems: list[str] = []
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise RulesError([f"{file}: (file): YAML syntax error{where}: "
-                          f"{getattr(exc, 'problem', None) or exc}"]) from None
+        data = untrusted.load_yaml(text, "rules file")
+    except untrusted.Refused as exc:
+        raise RulesError([f"{file}: {exc.where}: {exc}"]) from None
     if not isinstance(data, dict):
         raise RulesError([f"{file}: (file): must be a mapping with lang: and rules:"])
     for key in data:
@@ -317,10 +316,28 @@ def parse_rules(text: str, file: str) -> RuleSet:
     return RuleSet(lang=lang.strip(), file=file, rules=tuple(rules))
 
 
-@functools.lru_cache(maxsize=64)
 def _load_file(path: str, mtime_ns: int, size: int) -> RuleSet:
-    """Read and parse one rules file; cached until the file changes."""
-    name = Path(path).name
+    """Read and parse one rules file (cached until it changes); raise RulesError if it is bad."""
+    found = _load_cached(path, mtime_ns, size)
+    if isinstance(found, RulesError):
+        raise RulesError(found.problems)
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _load_cached(path: str, mtime_ns: int, size: int) -> RuleSet | RulesError:
+    """One rules file's rules, or the error that refuses it: a broken file is read once too."""
+    try:
+        return _read_rules(path, size)
+    except RulesError as exc:
+        return exc
+    except Exception as exc:  # the last-resort guard: a problem line, never a traceback
+        return RulesError([f"{untrusted.safe_label(Path(path).name)}: (file): cannot be read "
+                           f"({type(exc).__name__})"])
+
+
+def _read_rules(path: str, size: int) -> RuleSet:
+    name = untrusted.safe_label(Path(path).name)
     if size > MAX_RULES_BYTES:
         raise RulesError([f"{name}: (file): is {size:,} bytes; at most {MAX_RULES_BYTES:,}"])
     try:
@@ -343,10 +360,22 @@ def rules_file(lang: str, rules_dir: Path | None = None) -> Path:
 
 
 def load_rules(lang: str = DEFAULT_LANG, rules_dir: Path | None = None) -> RuleSet:
-    """Load (once, cached per file version) the rules for a language, falling back to English."""
+    """Load (once, cached per file version) the rules for a language, falling back to English.
+
+    A broken language file falls back to English (logged); a broken English file raises
+    RulesError listing its problems.
+    """
     path = rules_file(lang, rules_dir)
-    stat = path.stat()
-    return _load_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    try:
+        stat = path.stat()
+        return _load_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except (RulesError, OSError) as exc:
+        english = rules_file(DEFAULT_LANG, rules_dir)
+        if english == path:
+            raise
+        log.warning("tone: using %s instead of %s: %s", english.name, path.name, exc)
+        stat = english.stat()
+        return _load_file(str(english.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
 def check_rules_dir(rules_dir: Path | None = None) -> list[str]:
@@ -359,6 +388,8 @@ def check_rules_dir(rules_dir: Path | None = None) -> list[str]:
             _load_file(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
         except RulesError as exc:
             problems += exc.problems
+        except OSError as exc:
+            problems.append(f"{path.name}: (file): cannot be read: {exc.strerror or exc}")
     return problems
 
 
