@@ -24,7 +24,7 @@ left, right = st.columns(2, gap="large")
 with left, st.container(border=True):
     st.markdown("#### " + _("You are writing with **{name}**", name=ui.inert(session.name)))
     st.markdown(counts.actions_line(tally.totals(database, session))
-                + (" · " + _("goal: {goal} actions", goal=ui.number(session.goal))
+                + (" · " + _("goal: {goal}", goal=ui.number(session.goal))
                    if session.goal else ""))
     if st.button(_("Start writing"), type="primary", icon=":material/edit:"):
         st.switch_page(ui.PAGES["cases"])

@@ -91,8 +91,8 @@ elif phase == "write":
 else:  # done
     totals = tally.totals(database, session)
     st.title(_("Thank you!"), anchor=False)
-    st.markdown("### " + _("Your letter is counted. Together here: {line}.",
-                           line=counts.actions_line(totals)))
+    st.markdown("### " + _("Your letter is counted. Letters written here together: {total}",
+                           total=ui.number(totals.letters)))
     st.button(_("Next visitor"), type="primary", width="stretch", icon=":material/restart_alt:",
               on_click=state.forget_visitor)
     live_count()

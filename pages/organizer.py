@@ -63,7 +63,7 @@ with st.form("new-session", clear_on_submit=False):
                          max_chars=sessions.MAX_NAME)
     kind = st.radio(_("Kind"), sessions.KINDS, horizontal=True,
                     format_func=lambda kind: _(ui.SESSION_KINDS[kind]))
-    goal = st.number_input(_("Goal (letters)"), min_value=0, max_value=sessions.MAX_GOAL, value=30)
+    goal = st.number_input(_("Goal (actions)"), min_value=0, max_value=sessions.MAX_GOAL, value=30)
     code = st.text_input(_("Join code (leave empty for a new random one)"), max_chars=12)
     pin = st.text_input(_("Its organizer PIN"), type="password", max_chars=access.MAX_PIN)
     created = st.form_submit_button(_("Create"), type="primary")

@@ -31,7 +31,7 @@ with st.form("settings"):
     kind = kind_col.radio(_("Kind"), sessions.KINDS, index=sessions.KINDS.index(session.kind),
                           horizontal=True,
                           format_func=lambda kind: _(ui.SESSION_KINDS[kind]))
-    goal = goal_col.number_input(_("Goal (letters)"), min_value=0, max_value=sessions.MAX_GOAL,
+    goal = goal_col.number_input(_("Goal (actions)"), min_value=0, max_value=sessions.MAX_GOAL,
                                  value=session.goal)
     organizer_name = st.text_input(_("Organizer (optional)"), value=session.organizer,
                               max_chars=sessions.MAX_NAME)

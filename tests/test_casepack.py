@@ -513,7 +513,7 @@ def test_a_hostile_upload_is_a_problem_line_and_nothing_is_read(name):
     assert found and any(line.startswith(f"{name}: ") for line in found), found
     assert all(PROBLEM_LINE.match(line) for line in found)
     with pytest.raises(ValueError):
-        casepack.store(None, pack)  # nothing is stored while the pack has problems
+        casepack.store(None, CLASS, pack)  # nothing is stored while the pack has problems
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_FILES))

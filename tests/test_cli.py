@@ -490,7 +490,7 @@ def test_export_then_import_twice_gives_identical_totals(capsys, tmp_path, fille
 
 def made_session(capsys, path, code):
     """Create the session an import merges into (an import never creates one)."""
-    code_, _, err = run_main(capsys, "--db", path, "session", "create", "--name", "Target",
+    code_, _, err = run_main(capsys, "--db", path, "session", "create", "--generate-pin", "--name", "Target",
                              "--code", code)
     assert code_ == 0, err
 

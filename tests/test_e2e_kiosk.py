@@ -87,7 +87,7 @@ def test_kiosk_on_a_tablet(browser, kiosk_app):
         e2e.wait_for_app(page)
         tap(page, "Print my letter")
         expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
-        expect(page.get_by_text("Together here: 1 letters")).to_be_visible()
+        expect(page.get_by_text("Letters written here together: 1")).to_be_visible()
         assert app.jobs.read_text().count("job") == 1, "printed once, through lp"
         database = db.connect(app.db_path)
         assert tally.totals(database, sessions.default(database)).total == 1

@@ -55,7 +55,7 @@ def test_a_visitor_writes_counts_and_is_thanked_with_the_new_total(kiosk, db_pat
     at = write_a_letter(kiosk)
     no_error(button(at, "Count my letter").click().run())
     assert at.title[0].value == "Thank you!"
-    assert any("Together here: 1 letters" in m.value for m in at.markdown)
+    assert any("Letters written here together: 1" in m.value for m in at.markdown)
     assert total(db_path) == 1
     no_error(button(at, "Next visitor").click().run())
     assert button(at, "Touch to write")

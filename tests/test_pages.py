@@ -104,7 +104,7 @@ class TestHome:
         assert app.title[0].value == "Write for Rights"
         text = " ".join(c.value for c in app.caption)
         assert "not an official Amnesty International product" in text
-        assert any(m.value.startswith("0 letters") for m in app.markdown)
+        assert any(m.value.startswith("Letters counted so far: 0") for m in app.markdown)
 
     def test_join_a_session_by_code(self, app, tmp_path):
         sessions.create(db.connect(tmp_path / "pages.db"), "Class 7B", code="7B2026")

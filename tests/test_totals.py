@@ -30,12 +30,12 @@ def test_home_and_projector_say_actions_and_letters(tmp_path, monkeypatch):
         fill(database)
         access.set_pin(database, "CLASS", PIN)
     at = no_error(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
-    assert any("503 actions, of which 3 letters" in m.value for m in at.markdown)
+    assert any("Actions counted so far: 503 (letters: 3)" in m.value for m in at.markdown)
     at.switch_page("pages/organizer.py").run()
     at.text_input[1].input(PIN)
     no_error([b for b in at.button if b.label == "Sign in"][0].click().run())
     no_error(at.switch_page("pages/projector.py").run())
     html = page_html(at)
     assert 'w4r-total">503<' in html and "actions for human rights" in html
-    assert "503 actions, of which 3 letters" in html
+    assert "Actions counted so far: 503 (letters: 3)" in html
     assert "501 letters" not in html and "503 letters" not in html

@@ -16,11 +16,11 @@ PROJECTOR_REFRESH_S = 3
 
 
 def actions_line(totals: tally.Totals) -> str:
-    """'12 actions, of which 9 letters' (or only letters when nothing else was counted)."""
+    """'Actions counted so far: 12 (letters: 9)', or only letters when nothing else counted."""
     if totals.total == totals.letters:
-        return _("{letters} letters", letters=number(totals.letters))
-    return _("{total} actions, of which {letters} letters", total=number(totals.total),
-             letters=number(totals.letters))
+        return _("Letters counted so far: {total}", total=number(totals.letters))
+    return _("Actions counted so far: {total} (letters: {letters})",
+             total=number(totals.total), letters=number(totals.letters))
 
 
 def thermometer(totals: tally.Totals) -> None:
