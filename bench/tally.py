@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from w4r import db, kept, letters, sessions, tally  # noqa: E402
+from w4r import db, kept, letters, sessions, tally, terms  # noqa: E402
 
 SESSIONS = 500
 CASES = [f"case-{i}" for i in range(10)]
@@ -46,7 +46,7 @@ def build(path: Path, actions: int) -> None:
             sessions.create(database, f"Class {s}", code=f"S{s:04d}", goal=500,
                             grouping=f"School {s // 20}", leaderboard=True, show_names=True)
     rows = ((f"id-{i}", f"S{rng.randrange(SESSIONS):04d}", rng.choice(CASES),
-             rng.choice(tally.KINDS), rng.choice(tally.ACTIONS), 1,
+             rng.choice(terms.LETTER_KINDS), rng.choice(terms.ACTIONS), 1,
              f"{2023 + i % 4}-12-{1 + i % 28:02d}T10:{i % 60:02d}:00+00:00", "app",
              rng.choice(["Ana", "Noor", None])) for i in range(actions))
     conn = sqlite3.connect(str(path))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import bilingual, counting, pdf, state, tally, tone, ui
-from w4r.ui import _, composer, counts, printing, submit
+from w4r.ui import _, composer, printing, submit
 
 ui.entered_through_app()
 

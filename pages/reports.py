@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from w4r import casepack, kept, pdf, reports, sessions, state, tally, ui
+from w4r import casepack, kept, pdf, reports, sessions, state, tally, terms, ui
 from w4r.ui import _, counts, organizer
 
 ui.entered_through_app()
@@ -33,8 +33,8 @@ st.markdown(_("For letters, cards or petition signatures done away from the app:
 with st.form("manual"):
     case_col, kind_col, action_col, count_col = st.columns([3, 2, 2, 1])
     case_id = case_col.selectbox(_("Case"), [c.id for c in found.cases], format_func=names.get)
-    kind = kind_col.selectbox(_("Kind"), tally.KINDS, format_func=lambda k: _(ui.KIND_LABELS[k]))
-    action = action_col.selectbox(_("Action"), tally.ACTIONS, format_func=lambda a: _(ui.ACTION_LABELS[a]))
+    kind = kind_col.selectbox(_("Kind"), terms.LETTER_KINDS, format_func=lambda k: _(ui.KIND_LABELS[k]))
+    action = action_col.selectbox(_("Action"), terms.ACTIONS, format_func=lambda a: _(ui.ACTION_LABELS[a]))
     count = count_col.number_input(_("How many"), min_value=1, max_value=tally.MAX_COUNT, value=1)
     added = st.form_submit_button(_("Add to the tally"), type="primary")
 if added and case_id:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from w4r import access, i18n, sessions, state, ui
+from w4r import access, i18n, sessions, state, terms, ui
 from w4r.ui import _, organizer
 
 ui.entered_through_app()
@@ -38,7 +38,7 @@ with st.form("settings"):
     start_col, end_col = st.columns(2)
     starts = start_col.date_input(_("First day (optional)"), value=ui.day(session.starts_on))
     ends = end_col.date_input(_("Last day (optional)"), value=ui.day(session.ends_on))
-    kinds = st.multiselect(_("Letters writers may write"), sessions.LETTER_KINDS,
+    kinds = st.multiselect(_("Letters writers may write"), terms.LETTER_KINDS,
                            default=list(session.kinds), format_func=lambda kind: _(ui.KIND_LABELS[kind]))
     age = st.radio(_("Wording of the writing prompts"), sessions.AGE_BANDS,
                    index=sessions.AGE_BANDS.index(session.age_band), horizontal=True,

@@ -26,7 +26,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
-from w4r import tone  # noqa: E402
+from w4r import terms, tone  # noqa: E402
 
 CORPUS_DIR = PROJECT_DIR / "tests" / "data" / "tone"
 _FIELDS = {"id", "batch", "kind", "ask", "religious_content", "allow_personal_data",
@@ -86,7 +86,7 @@ def load_corpus(folder: Path = CORPUS_DIR) -> list[Letter]:
         lang = data["lang"]
         for raw in data["letters"]:
             unknown = set(raw) - _FIELDS
-            if unknown or raw.get("kind") not in tone.KINDS or not raw.get("text"):
+            if unknown or raw.get("kind") not in terms.LETTER_KINDS or not raw.get("text"):
                 raise ValueError(f"{path.name}: {raw.get('id')}: bad letter "
                                  f"(unknown fields {sorted(unknown)}, kind, or no text)")
             if raw["id"] in seen:

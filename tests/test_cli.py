@@ -571,7 +571,7 @@ def test_a_bad_row_is_named_by_its_line(capsys, tmp_path, malformed):
                             malformed["one-bad-row.csv"], "--session", "CLASS")
     assert code == 1
     assert lines(err) == [f"{malformed['one-bad-row.csv']}: line 3.kind: must be one of "
-                          "appeal, solidarity"]
+                          "solidarity, appeal"]
 
 
 def test_malformed_import_in_a_real_process(tmp_path, malformed):

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from w4r import letters, tally
+from w4r import letters, tally, terms
 from w4r.cases import CASE_SHEET
 
 DAY = date(2026, 11, 20)
@@ -64,7 +64,7 @@ def test_start_rejects_an_unknown_kind(case):
 def test_each_new_draft_gets_its_own_submission_id(case):
     first, second = letters.start(case, "appeal"), letters.start(case, "appeal")
     assert first.submission_id != second.submission_id
-    assert tally.ID_PATTERN.match(first.submission_id)
+    assert terms.SUBMISSION_ID.match(first.submission_id)
 
 
 def test_restart_keeps_the_submission_id_and_the_writers_words(case):

@@ -37,12 +37,13 @@ def test_an_unknown_action_is_an_error_not_a_yes():
         rights.allowed(ORGANIZER_A, "delete-everything", "AAA111")
 
 
-def _callbacks_of_b(sid: str) -> None:
-    """A script that runs the Review page's callbacks for session BBB222 (not signed in)."""
-    from w4r.ui import organizer
-    organizer.mark_letter("BBB222", sid, "sent")
-    organizer.hide_letter("BBB222", sid, True)
-    organizer.delete_letter("BBB222", sid)
+CALLBACKS_OF_B = """
+from w4r.ui import organizer
+sid = {sid!r}
+organizer.mark_letter("BBB222", sid, "sent")
+organizer.hide_letter("BBB222", sid, True)
+organizer.delete_letter("BBB222", sid)
+"""
 
 
 def test_review_callbacks_for_a_session_this_browser_does_not_organize_change_nothing(
@@ -56,7 +57,9 @@ def test_review_callbacks_for_a_session_this_browser_does_not_organize_change_no
         draft.message = "We think of you."
         kept.count(database, other, draft)
         sid = draft.submission_id
-    at = AppTest.from_function(_callbacks_of_b, args=(sid,), default_timeout=30).run()
+    script = tmp_path / "callbacks_of_b.py"  # the Review page's callbacks, for session BBB222
+    script.write_text(CALLBACKS_OF_B.format(sid=sid))
+    at = AppTest.from_file(str(script), default_timeout=30).run()
     assert not at.exception
     with db.opened(path) as database:
         [letter] = kept.listing(database, "BBB222", hidden=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from w4r import sessions
+from w4r import sessions, terms
 from w4r.db import DEFAULT_SESSION
 
 
@@ -27,7 +27,7 @@ def test_create_with_a_code_stores_the_normalized_code(db):
 
 def test_create_without_a_code_makes_a_readable_one(db):
     created = sessions.create(db, "Library event", kind="event", goal=200)
-    assert sessions.CODE_PATTERN.match(created.code)
+    assert terms.SESSION_CODE.match(created.code)
     assert set(created.code) <= set(sessions.CODE_ALPHABET)
     assert sessions.get(db, created.code) == created
 

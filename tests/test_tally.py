@@ -11,7 +11,7 @@ import time
 import pytest
 
 from w4r import db as w4r_db
-from w4r import sessions, tally
+from w4r import sessions, tally, terms
 from w4r.db import DEFAULT_SESSION
 
 
@@ -59,7 +59,7 @@ def test_is_counted(db):
 def test_new_submission_ids_are_valid_and_distinct():
     ids = {tally.new_submission_id() for _ in range(100)}
     assert len(ids) == 100
-    assert all(tally.ID_PATTERN.match(i) for i in ids)
+    assert all(terms.SUBMISSION_ID.match(i) for i in ids)
 
 
 def test_record_sets_counted_at(db):

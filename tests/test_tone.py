@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from w4r import tone
+from w4r import terms, tone
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("tone_report", PROJECT_DIR / "scripts" / "tone_report.py")
@@ -415,7 +415,7 @@ def test_every_rules_file_problem_is_listed_as_file_field_problem(tmp_path):
         "en.yaml: rules[2] (missing_fields).severity: missing (required)",
         "en.yaml: rules[2] (missing_fields).message: missing (required)",
         "en.yaml: rules[2] (missing_fields).suggestion: missing (required)",
-        "en.yaml: rules[3] (slow).kinds: must list one or both of appeal, solidarity",
+        "en.yaml: rules[3] (slow).kinds: must list one or both of solidarity, appeal",
         "en.yaml: rules[3] (slow).message: unknown placeholder {name}",
         "en.yaml: rules[3] (slow).patterns[0]: nested repetition",
         "en.yaml: rules[3] (slow).words[1]: must be text, got False",
@@ -488,7 +488,7 @@ def test_a_100000_character_text_is_checked_quickly(name):
 ])
 @pytest.mark.parametrize("lang", ["en", "fr", "es"])
 def test_any_text_is_checked_without_crashing(text, lang):
-    for kind in tone.KINDS:
+    for kind in terms.LETTER_KINDS:
         found = tone.check(text, kind=kind, lang=lang, ask=MEDICAL, religious_content=False,
                            examples=[text, ""])
         assert all(0 <= f.start <= f.end <= len(text) for f in found)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from w4r import untrusted
+from w4r.terms import CASE_ID
 
 CASE_SHEET = "see this year's case sheet"
 MAX_FILE_BYTES = 64 * 1024  # the largest shipped case file is 3 KB
 MAX_SUMMARY = 400
 MAX_TEXT = 20_000
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATUSES = ("current", "past")
 
 
@@ -225,7 +224,7 @@ def _parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
     values = {k: check.typed(data, k, kind, k, required) for k, (kind, required) in _TOP.items()
               if kind is not list}
     case_id, status, year = values["id"], values["status"], values["year"]
-    if case_id and not ID_PATTERN.match(case_id):
+    if case_id and not CASE_ID.match(case_id):
         check.add("id", f"{case_id!r} must use lowercase letters, digits and hyphens only")
     if status and status not in STATUSES:
         check.add("status", f"{status!r} must be 'current' or 'past'")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from w4r import (access, casepack, config, db, kept, letters, pdf, printer, prompts, sessions,
-                 tally, tone)
+                 tally, terms, tone)
 from w4r.cases import CaseSet, load_cases
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -65,7 +65,7 @@ def build_parser() -> Parser:
     make = letter_cmd.add_parser("pdf", help="print a letter to a PDF file")
     make.add_argument("--case", required=True, help="case id (see: cases list)")
     make.add_argument("--session", default=db.DEFAULT_SESSION, help="whose cases (default: CLASS)")
-    make.add_argument("--kind", required=True, choices=tally.KINDS)
+    make.add_argument("--kind", required=True, choices=terms.LETTER_KINDS)
     make.add_argument("--text-file", required=True, help="the message, a UTF-8 file or - for stdin")
     make.add_argument("--lang", default="en", help="language of the letter, for the date "
                       "(default: en)")
@@ -84,7 +84,7 @@ def build_parser() -> Parser:
     check_letter.add_argument("--case", required=True, help="case id (see: cases list)")
     check_letter.add_argument("--session", default=db.DEFAULT_SESSION,
                               help="whose cases (default: CLASS)")
-    check_letter.add_argument("--kind", required=True, choices=tally.KINDS)
+    check_letter.add_argument("--kind", required=True, choices=terms.LETTER_KINDS)
     check_letter.add_argument("--text-file", required=True,
                               help="the letter, a UTF-8 file or - for stdin")
     check_letter.add_argument("--lang", default="en", help="language of the letter (rules: en, "
@@ -150,8 +150,8 @@ def build_parser() -> Parser:
     add = count_cmd.add_parser("add", help="count actions (the same --id twice counts once)")
     add.add_argument("--session", required=True, help="session code")
     add.add_argument("--case", required=True, help="case id")
-    add.add_argument("--kind", required=True, choices=tally.KINDS)
-    add.add_argument("--action", default="letter", choices=tally.ACTIONS)
+    add.add_argument("--kind", required=True, choices=terms.LETTER_KINDS)
+    add.add_argument("--action", default="letter", choices=terms.ACTIONS)
     add.add_argument("--count", type=int, default=1, help="how many (default 1)")
     add.add_argument("--id", help="submission id (default: a new one)")
     add.set_defaults(run=cmd_tally_add)
@@ -504,7 +504,7 @@ def cmd_tally_show(args: argparse.Namespace) -> int:
     s = totals.session
     goal = f" of a goal of {s.goal}" if s.goal else ""
     print(f"{s.name} ({s.code}): {totals.total}{goal}")
-    for kind in tally.KINDS:
+    for kind in terms.LETTER_KINDS:
         print(f"  {kind:12} {totals.by_kind.get(kind, 0)}")
     for case_id, kinds in sorted(totals.by_case.items()):
         print(f"  {case_id:28} " + "  ".join(f"{k} {n}" for k, n in sorted(kinds.items())))

@@ -11,7 +11,8 @@ from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from w4r.cases import Case
-from w4r.tally import KINDS, new_submission_id
+from w4r.tally import new_submission_id
+from w4r.terms import LETTER_KINDS
 
 MAX_FIELD = 3_000
 MAX_LETTER = 6_000
@@ -62,8 +63,8 @@ def clean(text: str) -> str:
 
 def start(case: Case, kind: str) -> Draft:
     """Start a new draft for a case, prefilled from the case (salutation, the exact ask)."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    if kind not in LETTER_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(LETTER_KINDS)}")
     if kind == "appeal":
         salutation = case.appeal.salutation.rstrip(",")
         return Draft(case.id, kind, greeting=f"{salutation or 'Dear Sir or Madam'},",

@@ -6,7 +6,7 @@ from datetime import date
 
 from babel.dates import format_date
 
-from w4r import DISCLAIMER, pdf, tally
+from w4r import DISCLAIMER, pdf, tally, terms
 from w4r.db import Database
 from w4r.sessions import Session
 
@@ -25,7 +25,7 @@ def summary(db: Database, session: Session, names: dict[str, str],
     written: dict[str, int] = {}
     other: dict[str, int] = {}
     for row in rows:
-        if row.action in tally.WRITTEN:
+        if row.action in terms.WRITTEN:
             written[row.case_id] = written.get(row.case_id, 0) + row.count
         else:
             other[row.action] = other.get(row.action, 0) + row.count

@@ -10,11 +10,10 @@ from datetime import date
 from typing import Any
 
 from w4r.db import DEFAULT_SESSION, Database, now_iso
+from w4r.terms import CASE_ID, LETTER_KINDS, SESSION_CODE
 
 KINDS = ("class", "event")
-LETTER_KINDS = ("solidarity", "appeal")
 AGE_BANDS = ("", "10-15")
-CODE_PATTERN = re.compile(r"^[A-Z0-9]{3,12}$")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read off a projector
 MAX_GOAL = 10_000_000
 DEFAULT_IDLE_S = 120
@@ -89,7 +88,7 @@ def normalize_code(text: str) -> str:
 
 def code_problem(code: str) -> str | None:
     """Say what is wrong with a session code, or None when it is well formed."""
-    if not CODE_PATTERN.match(code):
+    if not SESSION_CODE.match(code):
         return "a session code has 3 to 12 letters or digits"
     return None
 
@@ -125,7 +124,7 @@ def problems(session: Session) -> list[str]:
         found.append(f"the kiosk's idle time is {IDLE_RANGE[0]} to {IDLE_RANGE[1]} seconds")
     if session.printer and not PRINTER_PATTERN.match(session.printer):
         found.append("a printer name has letters, digits, - and _ only (as CUPS names it)")
-    if any(not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", c) for c in session.cases):
+    if any(not CASE_ID.match(c) for c in session.cases):
         found.append("the cases offered must be case ids")
     return found
 

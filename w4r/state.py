@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from w4r import access, db, letters, pdf, sessions, tally
+from w4r import access, db, letters, pdf, sessions, tally, terms
 from w4r.cases import Case
 
 _SESSION = "w4r.session"
@@ -93,7 +93,7 @@ def switch_kind(case: Case) -> None:
     A counted letter stays counted as it was: the other kind is a new letter (a new id)."""
     kind = st.session_state.get(_WIDGET + "kind")
     current = draft()
-    if current and kind in tally.KINDS and kind != current.kind:
+    if current and kind in terms.LETTER_KINDS and kind != current.kind:
         restarted = letters.restart(current, case, kind)
         if is_counted(current.submission_id):
             restarted = replace(restarted, submission_id=tally.new_submission_id())

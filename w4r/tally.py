@@ -12,14 +12,11 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 from w4r import sessions, untrusted
 from w4r.cases import Problem, unexpected
+from w4r.terms import ACTIONS, CASE_ID, LETTER_KINDS, SUBMISSION_ID, WRITTEN
 from w4r.db import Database, now_iso, transaction
 
-KINDS = ("appeal", "solidarity")
-ACTIONS = ("letter", "card", "email", "petition", "social")
-WRITTEN = ("letter", "card", "email")  # the actions that are letters written (a card, an e-mail)
 SOURCES = ("app", "cli", "import", "manual")
 MAX_COUNT = 100_000
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 EXPORT_FORMAT = "w4r-tally"
 EXPORT_VERSION = 1
 MAX_IMPORT_ROWS = 500_000
@@ -109,14 +106,14 @@ def new_submission_id() -> str:
 def action_problems(action: Action) -> list[str]:
     """List what is wrong with an action, as `field: problem` texts."""
     problems = []
-    if not ID_PATTERN.match(action.submission_id or ""):
+    if not SUBMISSION_ID.match(action.submission_id or ""):
         problems.append("submission_id: must be 1-64 letters, digits or ._:- characters")
     if sessions.code_problem(action.session_code or ""):
         problems.append("session: " + sessions.code_problem(action.session_code or ""))
-    if not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", action.case_id or ""):
+    if not CASE_ID.match(action.case_id or ""):
         problems.append("case: must be a case id (lowercase letters, digits, hyphens)")
-    if action.kind not in KINDS:
-        problems.append(f"kind: must be one of {', '.join(KINDS)}")
+    if action.kind not in LETTER_KINDS:
+        problems.append(f"kind: must be one of {', '.join(LETTER_KINDS)}")
     if action.action not in ACTIONS:
         problems.append(f"action: must be one of {', '.join(ACTIONS)}")
     if isinstance(action.count, bool) or not isinstance(action.count, int) \
@@ -292,7 +289,7 @@ def letter_problems(item: dict) -> list[tuple[str, str]]:
     from w4r import kept  # kept builds on the tally
 
     found = []
-    if not ID_PATTERN.match(str(item.get("submission_id") or "")):
+    if not SUBMISSION_ID.match(str(item.get("submission_id") or "")):
         found.append(("submission_id", "must be 1-64 letters, digits or ._:- characters"))
     if not isinstance(item.get("parts", {}), dict):
         found.append(("parts", "must be a mapping of the letter's parts"))

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from w4r import untrusted
+from w4r.terms import LETTER_KINDS
 
 log = logging.getLogger(__name__)
 RULES_DIR = Path(__file__).resolve().parent.parent / "content" / "tone"
 DEFAULT_LANG = "en"
-KINDS = ("appeal", "solidarity")
 SEVERITIES = ("block", "warn", "tip")
 CHECKS = ("match", "missing", "caps", "length", "copy")
 CONDITIONS = ("religious_content_false", "personal_data_not_allowed", "ask_lacks")
@@ -220,8 +220,8 @@ def _parse_rule(raw: Any, where: str, file: str, problems: list[str]) -> Rule | 
     if check is not None and check not in CHECKS:
         problems.append(f"{at}.check: {check!r} is not one of {', '.join(CHECKS)}")
     kinds = raw.get("kinds") if "kinds" not in bad else None
-    if kinds is not None and (not kinds or any(k not in KINDS for k in kinds)):
-        problems.append(f"{at}.kinds: must list one or both of {', '.join(KINDS)}, got {kinds!r}")
+    if kinds is not None and (not kinds or any(k not in LETTER_KINDS for k in kinds)):
+        problems.append(f"{at}.kinds: must list one or both of {', '.join(LETTER_KINDS)}, got {kinds!r}")
     when = raw.get("when") if "when" not in bad else ""
     when = when or ""
     if when and when not in CONDITIONS:
@@ -537,8 +537,8 @@ def check(text: str, *, kind: str, lang: str = DEFAULT_LANG, ask: str = "",
     words; 0, 0 for "no request at all"; the part past one page for "too long"; the whole text
     for the make-it-yours tip. Raises RulesError when the rules file has problems.
     """
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    if kind not in LETTER_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(LETTER_KINDS)}, got {kind!r}")
     text, ask = text or "", ask or ""
     if not text.strip():
         return []
