@@ -1,0 +1,100 @@
+"""Print what one keystroke rerun of the Write page costs, here and in another checkout.
+
+A pupil types a line in the composer; Streamlit reruns app.py and the page. This drives that
+rerun N times with AppTest (the same process, no browser) and reports the wall time per rerun
+(p50, p95) and the database handles the process holds open afterwards, for this tree and for a
+baseline tree (another checkout of w4r, e.g. the commit before a change) in the same run: read
+the ratio. AppTest's own overhead is in both columns.
+
+Run: .venv/bin/python bench/rerun.py [--baseline PATH] [--reruns N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import json, os, statistics, sys, time
+from pathlib import Path
+root = Path(sys.argv[1]); reruns = int(sys.argv[2]); db_path = Path(sys.argv[3])
+sys.path.insert(0, str(root))
+os.environ["W4R_DB"] = str(db_path)
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+class AfterFirstRun(PagesManager):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+app_test_module.PagesManager = AfterFirstRun
+at = AppTest.from_file(str(root / "app.py"), default_timeout=60).run()
+at.switch_page("pages/cases.py").run()
+at.button(key="yecenia-armenta-solidarity").click().run()
+at.switch_page("pages/write.py").run()
+def field():
+    return [w for w in at.text_area if w.key == "w4r.field.message"][0]
+for step in range(3):  # reach the message step
+    if [w for w in at.text_area if w.key == "w4r.field.message"]:
+        break
+    [b for b in at.button if b.label.startswith("Next:")][0].click().run()
+times = []
+for n in range(reruns):
+    start = time.perf_counter()
+    field().input(f"You are not alone. We think of you every day ({n}).").run()
+    times.append(time.perf_counter() - start)
+    assert not at.exception, [e.value for e in at.exception]
+handles = sum(1 for fd in os.listdir("/proc/self/fd")
+              if os.path.realpath(f"/proc/self/fd/{fd}") == str(db_path))
+times.sort()
+print(json.dumps({"p50_ms": 1000 * statistics.median(times),
+                  "p95_ms": 1000 * times[int(0.95 * (len(times) - 1))],
+                  "handles": handles}))
+"""
+
+
+def measure(tree: Path, reruns: int) -> dict:
+    """Run the child in a fresh process against one checkout; return its figures."""
+    with tempfile.TemporaryDirectory(prefix="w4r-rerun-") as tmp:
+        out = subprocess.run([sys.executable, "-c", CHILD, str(tree), str(reruns),
+                              str(Path(tmp) / "w4r.db")], capture_output=True, text=True,
+                             cwd=tree, env=dict(os.environ, PYTHONWARNINGS="ignore"))
+        if out.returncode:
+            raise SystemExit(f"{tree}: {out.stderr[-2000:]}")
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", help="another w4r checkout to measure beside this one")
+    parser.add_argument("--reruns", type=int, default=200)
+    args = parser.parse_args()
+    trees = [("this tree", ROOT)] + ([("baseline", Path(args.baseline))] if args.baseline
+                                     else [])
+    started = time.time()
+    rows = [(name, measure(tree, args.reruns)) for name, tree in trees]
+    print(f"{args.reruns} keystroke reruns of the Write page (AppTest, one process each):")
+    print(f"{'':12} {'p50 ms':>8} {'p95 ms':>8} {'open db handles':>16}")
+    for name, row in rows:
+        print(f"{name:12} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['handles']:16d}")
+    if len(rows) == 2:
+        mine, base = rows[0][1], rows[1][1]
+        print(f"{'ratio':12} {mine['p50_ms'] / base['p50_ms']:8.2f} "
+              f"{mine['p95_ms'] / base['p95_ms']:8.2f}")
+    print(f"({time.time() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
