@@ -36,7 +36,9 @@ def live_tally() -> None:
         st.markdown(_("#### Just counted"))
         for item in recent:
             who = f"{ui.inert(item.first_name)} · " if item.first_name else ""
-            st.markdown(who + _("{kind} for **{case}**", kind=_(ui.KIND_LABELS[item.kind]).lower(),
+            what = (_(ui.KIND_LABELS[item.kind]).lower() if item.action == "letter" else
+                    f"{ui.number(item.count)} × {_(ui.ACTION_LABELS[item.action]).lower()}")
+            st.markdown(who + _("{kind} for **{case}**", kind=what,
                                 case=ui.inert(names.get(item.case_id, item.case_id))))
 
 

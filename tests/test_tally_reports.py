@@ -313,7 +313,7 @@ def test_export_import_keeps_counted_at(db, filled, tmp_path):
     theirs = {a.submission_id: a.counted_at for a in tally.session_actions(other, "FAIR26")}
     assert mine == theirs
     assert tally.latest(other, "FAIR26", 3) == [
-        tally.Recent(r.case_id, r.kind, "", r.counted_at) for r in tally.latest(db, "FAIR26", 3)]
+        tally.Recent(r.case_id, r.kind, "", r.counted_at, r.action, r.count) for r in tally.latest(db, "FAIR26", 3)]
     other.conn.close()
 
 

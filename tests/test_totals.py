@@ -39,3 +39,6 @@ def test_home_and_projector_say_actions_and_letters(tmp_path, monkeypatch):
     assert 'w4r-total">503<' in html and "actions for human rights" in html
     assert "Actions counted so far: 503 (letters: 3)" in html
     assert "501 letters" not in html and "503 letters" not in html
+    just_counted = " ".join(m.value for m in at.markdown)
+    assert "500 × petition signatures for" in just_counted
+    assert "2 × cards for" in just_counted and "appeal letter for" in just_counted

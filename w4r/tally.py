@@ -75,6 +75,8 @@ class Recent:
     kind: str
     first_name: str
     counted_at: str
+    action: str = "letter"
+    count: int = 1
 
 
 @dataclass
@@ -176,8 +178,9 @@ def breakdown(db: Database, session_code: str) -> list[Row]:
 
 def latest(db: Database, session_code: str, limit: int = 8) -> list[Recent]:
     """The most recently counted actions of a session, newest first."""
-    rows = db.execute("select case_id, kind, coalesce(first_name, ''), counted_at from actions "
-                      "where session_code = ? order by counted_at desc, rowid desc limit ?",
+    rows = db.execute("select case_id, kind, coalesce(first_name, ''), counted_at, action, count "
+                      "from actions where session_code = ? order by counted_at desc, rowid desc "
+                      "limit ?",
                       [session_code, limit]).fetchall()
     return [Recent(*row) for row in rows]
 
