@@ -68,6 +68,9 @@ if items:
                   "out), grouped by case, each case opened by a cover sheet saying where to send "
                   "them: print it, then put each case's letters into envelopes.",
                   count=len(items)))
+    if any(item.case.is_past for item in items):
+        st.caption(_("Letters for past cases are practice: their cover sheet says so and gives "
+                     "no address. Do not post them."))
     paper_col, cards_col = st.columns(2)
     paper = paper_col.radio(_("Paper"), list(pdf.PAPERS), horizontal=True, key="batch-paper",
                             format_func=ui.PAPER_LABELS.get)
