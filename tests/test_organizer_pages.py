@@ -356,6 +356,15 @@ class TestBatchAndReport:
         assert "Download the batch (PDF)" in labels
         assert any("**2** kept letter(s)" in m.value for m in at.markdown)
 
+    def test_a_batch_of_past_cases_is_practice_and_not_posted(self, db_path):
+        at = signed_in(db_path)
+        sessions.update(db.connect(db_path), db.DEFAULT_SESSION, keep_text=True)
+        count_letter(db_path, message="Stay strong.")
+        at = on(at, "review")
+        page = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+        assert "practice letters for past cases: keep them, do not post them" in page
+        assert "envelopes" not in page and "case sheet" not in page
+
     def test_the_batch_goes_to_the_session_printer(self, db_path, tmp_path, fake_lp):
         at = signed_in(db_path)
         sessions.update(db.connect(db_path), db.DEFAULT_SESSION, keep_text=True, printer="hall")

@@ -291,6 +291,14 @@ class TestPrintAndCount:
         assert any("no message yet" in w.value for w in at.warning)
         assert not at.get("download_button")
 
+    def test_a_past_case_letter_is_practice_and_not_posted(self, app):
+        at = write_for(app)
+        field(at, "message").input("Please act.").run()
+        at = no_error(at.switch_page("pages/print.py").run())
+        captions = " ".join(c.value for c in at.caption)
+        assert "This is a practice letter for a past case" in captions
+        assert "case sheet" not in captions and "envelope" not in captions
+
     def test_arabic_prints(self, app):
         at = write_for(app, kind="solidarity")
         field(at, "message").input("أنت لست وحدك").run()

@@ -357,7 +357,7 @@ def values(case: Case, neutral: dict[str, str] | None = None) -> dict[str, str]:
     return {
         "name": case.name,
         "to": case.solidarity.to or case.name,
-        "country": case.country or neutral.get("country", "") or case.name,  # required in a case
+        "country": case.country or neutral.get("country", "") or case.name,  # may be empty
         "addressee": appeal.addressee_name or appeal.addressee_title
         or neutral.get("addressee", "") or case.name,
     }
