@@ -571,10 +571,25 @@ def build_labels(items: Sequence[BatchItem], paper: str = "a4") -> Printed:
 
 def build_report(report: Report, paper: str = "a4") -> Printed:
     """Lay out a report or certificate on one framed page (more only for very many cases)."""
+    return build_reports([report], paper)
+
+
+def build_reports(reports: Sequence[Report], paper: str = "a4") -> Printed:
+    """Several reports or certificates in one PDF (a certificate per class), a page each."""
     check_options(paper)
+    if not reports:
+        raise ValueError("there is no report to print")
+    document = Document(reports[0].title)
+    notes: list[str] = []
+    for report in reports:
+        notes += report_page(document, report, paper)
+    return document.printed(notes)
+
+
+def report_page(document: Document, report: Report, paper: str) -> tuple[str, ...]:
+    """One framed report page; returns the notes of what no font printed."""
     plan = fonts.plan((report.title, report.headline, report.footer,
                        *(text for row in report.rows for text in row)))
-    document = Document(report.title)
     document.use(plan, fonts.is_rtl(report.headline))
     document.new_page(PAPERS[paper], MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
     pdf = document.pdf
@@ -595,4 +610,4 @@ def build_report(report: Report, paper: str = "a4") -> Printed:
         pdf.cell(pdf.epw * 0.3, height, value, align=end, new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(pdf.h - MARGIN_MM - 3 * line_mm(FONT_SIZE))
     document.put(Block(plan.clean(report.footer), scale=0.8, side="center", gap=0), FONT_SIZE)
-    return document.printed(plan.notes)
+    return plan.notes
