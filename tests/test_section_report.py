@@ -138,6 +138,10 @@ def test_the_cli_writes_the_report_as_csv_json_and_pdf(capsys, tmp_path, monkeyp
     record(database, "a1", "yecenia-armenta")
     record(database, "m1", "jani-silva", "solidarity", "petition", 12, source="manual")
     database.close()
+    code, out, err = run_main(capsys, "--db", path, "session", "set", "K7B", "--head-count", "9")
+    assert code == 0 and "time zone      Europe/Paris" in out and "head count     9" in out
+    code, out, err = run_main(capsys, "--db", path, "cases", "list")
+    assert "Maxima Acuna\n" in out and "()" not in out  # the sources name no country
     code, out, err = run_main(capsys, "--db", path, "report", "--session", "k7b")
     assert code == 0, err
     assert "Collège Jean Moulin,Class 7B,Yecenia Armenta,yecenia-armenta,appeal,letter,1" in out

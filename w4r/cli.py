@@ -282,7 +282,8 @@ def cmd_cases_list(args: argparse.Namespace) -> int:
         print(json.dumps([asdict(c) for c in found.cases], ensure_ascii=False, indent=2))
     else:
         for case in found.cases:
-            print(f"{case.id:24} {case.year}  {case.status:7}  {case.name} ({case.country})")
+            where = f" ({case.country})" if case.country else ""
+            print(f"{case.id:24} {case.year}  {case.status:7}  {case.name}{where}")
     for problem in found.problems:
         print(problem, file=sys.stderr)
     return EXIT_DATA if found.problems else EXIT_OK
@@ -450,11 +451,14 @@ def cmd_session_setup_code(args: argparse.Namespace) -> int:
 
 def _settings(session: sessions.Session) -> str:
     on = {True: "on", False: "off"}
+    zone = session.timezone or "(this computer's)"
     return "\n".join([f"{session.code}: {session.name}", f"  kind           {session.kind}",
                       f"  goal           {session.goal}", f"  kiosk          {on[session.kiosk]}",
                       f"  idle seconds   {session.idle_seconds}",
                       f"  keep text      {on[session.keep_text]}",
-                      f"  personal data  {on[session.personal_data]}"])
+                      f"  personal data  {on[session.personal_data]}",
+                      f"  time zone      {zone}",
+                      f"  head count     {session.head_count or '-'}"])
 
 
 def cmd_session_set(args: argparse.Namespace) -> int:
