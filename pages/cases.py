@@ -26,13 +26,13 @@ for row_start in range(0, len(found.cases), 2):
         with column, st.container(border=True):
             case_ui.case_heading(case)
             st.markdown(ui.inert(case.summary))
-            if case.is_past:
-                st.markdown("**" + _("What happened:") + "** " + ui.inert(case.outcome))
+            case_ui.outcome(case)
+            case_ui.campaign_request(case)
             with st.expander(_("Read the story")):
                 st.markdown(ui.inert(case.story))
                 if case.quote:
                     st.markdown(f"> “{ui.inert(case.quote)}”  \n> — {ui.inert(case.quote_source)}")
-                st.caption(_("Sources:") + " " + "; ".join(ui.inert(s.title) for s in case.sources))
+                case_ui.sources(case)
             for kind, column_ in zip(session.kinds, st.columns(2)):
                 if column_.button(_(ui.KIND_LABELS[kind]), key=f"{case.id}-{kind}",
                                   help=_(ui.KIND_HELP[kind]), width="stretch",

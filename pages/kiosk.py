@@ -47,6 +47,7 @@ elif phase == "choose":
         with st.container(border=True):
             case_ui.case_heading(case_)
             st.markdown(ui.inert(case_.summary))
+            case_ui.outcome(case_)
             for kind, column in zip(session.kinds, st.columns(len(session.kinds))):
                 column.button(_(ui.KIND_LABELS[kind]), key=f"kiosk-{case_.id}-{kind}",
                               width="stretch", on_click=kiosk.begin, args=(case_, kind),
@@ -56,6 +57,7 @@ elif phase == "choose":
 
 elif phase == "write":
     st.header(_("Write for {name}", name=ui.inert(case.name)), anchor=False)
+    case_ui.practice_notice(case, draft.kind)
     step = kiosk.step(draft.kind, session, case)
     st.markdown(ui.inert(step.prompt))
     with st.container(horizontal=True):

@@ -74,7 +74,10 @@ else:
                                      action=submit.print_checked)
         with st.expander(_("Preview the PDF")):
             st.pdf(printed.data, height=620)
-        if draft.kind == "appeal" and not case.appeal.address:
+        if case.is_past:
+            st.caption(_("This is a practice letter for a past case: keep it or take it home; "
+                         "do not post it."))
+        elif draft.kind == "appeal" and not case.appeal.address:
             st.caption(_("The address is on this year's case sheet: copy it onto the "
                          "envelope."))
 

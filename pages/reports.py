@@ -99,6 +99,23 @@ json_col.download_button(_("Tally as JSON (to merge on another device)"), on_cli
                          file_name=f"w4r-tally-{session.code}.json",
                          mime="application/json", icon=":material/data_object:")
 
+st.subheader(_("Section report"), anchor=False)
+st.markdown(_("One row per case, kind and action with the totals, the participants and the "
+              "dates ({zone}); the PDF adds a certificate per class.",
+              zone=ui.inert(reports.zone_name(session))))
+whole = bool(session.grouping) and st.checkbox(
+    _("The whole school or event: every class on its leaderboard"))
+section_csv_col, section_pdf_col = st.columns(2)
+section_csv_col.download_button(
+    _("Section report (CSV)"), on_click="ignore", icon=":material/table:",
+    data=lambda: reports.section_csv(reports.section(database, session, names, whole))
+    .encode("utf-8-sig"), file_name=f"w4r-section-{session.code}.csv", mime="text/csv")
+section_pdf_col.download_button(
+    _("Section report and certificates (PDF)"), on_click="ignore",
+    icon=":material/workspace_premium:",
+    data=lambda: reports.section_pdf(database, session, names, whole, report_paper),
+    file_name=f"w4r-section-{session.code}.pdf", mime="application/pdf")
+
 st.subheader(_("Merge a tally from another device"), anchor=False)
 st.markdown(_("Upload a CSV or JSON export made on another kiosk or laptop. Each letter counts "
             "once, however often a file is merged."))

@@ -63,11 +63,21 @@ items, missing = kept.batch(database, session.code, found, case_filter)
 if missing:
     st.warning(_("Letters for {cases} can't be printed: their case is no longer loaded.",
                  cases=", ".join(missing)), icon=":material/warning:")
+practice_only = bool(items) and all(item.case.is_past for item in items)
 if items:
-    st.markdown(_("One PDF with the **{count}** kept letter(s) shown above (hidden ones left "
-                  "out), grouped by case, each case opened by a cover sheet saying where to send "
-                  "them: print it, then put each case's letters into envelopes.",
-                  count=len(items)))
+    if practice_only:
+        st.markdown(_("One PDF with the **{count}** kept letter(s) shown above (hidden ones left "
+                      "out), grouped by case, each case opened by a cover sheet. They are "
+                      "practice letters for past cases: keep them, do not post them.",
+                      count=len(items)))
+    else:
+        st.markdown(_("One PDF with the **{count}** kept letter(s) shown above (hidden ones "
+                      "left out), grouped by case, each case opened by a cover sheet saying "
+                      "where to send them: print it, then put each case's letters into "
+                      "envelopes.", count=len(items)))
+    if any(item.case.is_past for item in items) and not practice_only:
+        st.caption(_("Letters for past cases are practice: their cover sheet says so and gives "
+                     "no address. Do not post them."))
     paper_col, cards_col = st.columns(2)
     paper = paper_col.radio(_("Paper"), list(pdf.PAPERS), horizontal=True, key="batch-paper",
                             format_func=ui.PAPER_LABELS.get)
@@ -83,7 +93,7 @@ if items:
                                    data=lambda: pdf.build_labels(items, paper).data,
                                    file_name=f"w4r-labels-{session.code}.pdf",
                                    mime="application/pdf", icon=":material/label:")
-    else:
+    elif not practice_only:
         labels_col.caption(_("No address labels: the cases give no addresses (copy them from "
                            "this year's case sheets)."))
     if session.printer:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from w4r import access, i18n, sessions, state, terms, ui
+from w4r import access, i18n, reports, sessions, state, terms, ui
 from w4r.ui import _, organizer
 
 ui.entered_through_app()
@@ -59,6 +59,14 @@ with st.form("settings"):
                              placeholder=_("e.g. Lycée Victor Hugo 2026"))
     leaderboard = st.toggle(_("Appear on the leaderboard of this school or event"),
                             value=session.leaderboard)
+    zone_col, heads_col = st.columns(2)
+    zone = zone_col.text_input(_("Time zone of the reports' dates (empty: this computer's, "
+                                 "{zone})", zone=reports.machine_zone_name()),
+                               value=session.timezone, max_chars=64,
+                               placeholder="Europe/Paris")
+    heads = heads_col.number_input(_("Participants you counted yourself (optional)"),
+                                   min_value=0, max_value=sessions.MAX_GOAL,
+                                   value=session.head_count)
     kiosk = st.toggle(_("Kiosk mode: a full-screen flow for public events (attract screen, big "
                       "buttons, no menu; leaving it needs the PIN)"), value=session.kiosk)
     idle = st.number_input(_("Kiosk: seconds without a touch before the next visitor's screen"),
@@ -77,7 +85,8 @@ if saved:
                         kinds=tuple(kinds), age_band=age, language=language,
                         keep_text=keep_text, personal_data=personal, show_names=show_names,
                         grouping=grouping, leaderboard=leaderboard,
-                        printer=printer_name.strip(), kiosk=kiosk, idle_seconds=int(idle))
+                        printer=printer_name.strip(), kiosk=kiosk, idle_seconds=int(idle),
+                        timezone=zone.strip(), head_count=int(heads))
     except ValueError as exc:
         st.error(_("Not saved: {reason}.", reason=ui.inert(exc)))
     else:

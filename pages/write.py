@@ -25,6 +25,7 @@ st.segmented_control(_("Kind of letter"), options=list(session.kinds), key=state
                      format_func=lambda kind: _(ui.KIND_LABELS[kind]), on_change=state.switch_kind,
                      args=(case,), required=True)
 st.caption(f"{_(ui.KIND_LABELS[draft.kind])}: {_(ui.KIND_HELP[draft.kind])}.")
+case_ui.practice_notice(case, draft.kind)
 
 steps = prompts.steps(draft.kind, ui.lang(), session.simple, case=case)
 at = state.step(len(steps))

@@ -35,11 +35,12 @@ EARLIER_LETTERS = [
 
 
 # Letters kept for review (the session keeps text): (case id, kind, message, name).
+# Sample letters state only facts from the case files (tests/test_sources.py checks them).
 KEPT_LETTERS = [
-    ("jani-silva", "solidarity", "Dear Jani, your courage for the rivers and forests of "
-     "Putumayo gives us hope. We are with you.", "Léa"),
-    ("khaled-drareni", "appeal", "I am a student in Lyon. I read that Khaled Drareni is a "
-     "journalist.", "Tomasz"),
+    ("jani-silva", "solidarity", "Dear Jani, our class read your story today. You are not "
+     "alone: we are thinking of you.", "Léa"),
+    ("khaled-drareni", "appeal", "I am a student in Lyon. I read that Khaled Drareni is an "
+     "Algerian journalist.", "Tomasz"),
 ]
 
 
@@ -100,8 +101,8 @@ def full_page(page, name: str) -> Path:
 # What the writer types at each step of the composer (None: keep what the step offers).
 SOLIDARITY_STEPS = [
     None,
-    "You are not alone. Today our class read your story, and we are thinking of you. "
-    "We hope you can be with your family soon.",
+    "You are not alone. Today our class read your story: you were acquitted and released in "
+    "March 2016, and your words about the letters you received moved us.",
     "We are a class of 13-year-olds in Lyon, France.",
     None,
     "Sam",

@@ -272,7 +272,8 @@ def test_session_list_json_includes_the_new_fields(capsys, dbfile):
     sessions.create(database, "Class 7B", "class", 30, "SEVENB", organizer="Ms Novák",
                     starts_on="2026-12-01", ends_on="2026-12-10", cases=("jani-silva",),
                     kinds=("appeal",), keep_text=True, age_band="10-15", language="pl",
-                    grouping="Hill School", leaderboard=True, show_names=True)
+                    grouping="Hill School", leaderboard=True, show_names=True,
+                    timezone="Europe/Warsaw", head_count=24)
     database.conn.close()
     code, out, err = run(capsys, "--db", dbfile, "session", "list", "--json")
     assert code == 0, err
@@ -284,7 +285,8 @@ def test_session_list_json_includes_the_new_fields(capsys, dbfile):
                      "ends_on": "2026-12-10", "cases": ["jani-silva"], "kinds": ["appeal"],
                      "keep_text": True, "personal_data": False, "age_band": "10-15",
                      "language": "pl", "grouping": "Hill School", "leaderboard": True,
-                     "show_names": True, "printer": "", "kiosk": False, "idle_seconds": 120}
+                     "show_names": True, "printer": "", "kiosk": False, "idle_seconds": 120,
+                     "timezone": "Europe/Warsaw", "head_count": 24}
     assert listed["CLASS"]["kinds"] == ["solidarity", "appeal"]
     assert "Ms Novák" in out  # not escaped
 

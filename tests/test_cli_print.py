@@ -51,7 +51,7 @@ def test_a_batch_groups_letters_by_case_after_a_cover_sheet(capsys, kept_db, tmp
     order = [joined.index(words) for words in ("You are not alone, Jani.", "I urge you to act.",
                                                "Stay strong, Yecenia.")]
     assert order == sorted(order)
-    covers = [t for t in texts if "postage" in t.lower()]
+    covers = [t for t in texts if "do not post them" in t]  # past cases: practice
     assert len(covers) == 3, "a cover sheet per case and kind"
     assert any("Re: Yecenia Armenta" in t for t in texts), "appeals carry the subject line"
 

@@ -14,6 +14,7 @@ from test_pdf import (DAY, MM, PAPER_POINTS, dark_share, make_letter, needs_popp
                       render, squash, text_of)
 
 from w4r import letters, pdf
+from w4r.cases import CaseSet
 
 A6_POINTS = (148 * MM, 105 * MM)
 ARABIC = ("أكتب إليكم بشأن يسينيا أرمينتا، التي سُجنت أربع سنوات. أرجو منكم إسقاط التهم "
@@ -268,14 +269,46 @@ def test_a_batch_opens_each_case_and_kind_with_a_cover_then_its_letters(cases):
     assert found == expected
 
 
+def this_year(case):
+    """The case as if it were one of this year's (test values, never shipped content)."""
+    return dataclasses.replace(case, status="current")
+
+
 def test_a_cover_says_where_to_send_and_reminds_of_postage(cases):
-    texts = page_texts(pdf.build_batch(batch_items(cases)))
+    current = CaseSet([this_year(c) for c in cases.cases])
+    texts = page_texts(pdf.build_batch(batch_items(current)))
     appeal_cover = next(t for t in texts if t.startswith("Write for Rights · Appeals Yecenia"))
     assert "2 appeal letters follow this sheet." in appeal_cover
     assert "Fiscal General Av. Reforma 211 Ciudad de México" in appeal_cover
     assert "International post: check the postage for the destination country" in appeal_cover
     unaddressed = next(t for t in texts if t.startswith("Write for Rights · Appeals Jani"))
     assert "1 appeal letter follows" in unaddressed and "case sheet" in unaddressed
+
+
+def test_a_past_case_cover_says_practice_and_gives_no_address_or_postage(cases):
+    texts = page_texts(pdf.build_batch(batch_items(cases)))
+    covers = [t for t in texts if t.startswith("Write for Rights · ")]
+    assert len(covers) == 4
+    for cover in covers:
+        assert "do not post them" in cover
+        assert "postage" not in cover and "case sheet" not in cover and "Send to" not in cover
+    appeal_cover = next(t for t in covers if t.startswith("Write for Rights · Appeals Yecenia"))
+    assert "Practice letters for a Write for Rights 2015 case" in appeal_cover
+    assert "Av. Reforma" not in appeal_cover
+
+
+def test_a_past_case_letter_carries_the_practice_line_small_at_the_foot(cases):
+    case = cases.get("yecenia-armenta")
+    for layout, kind in (("letter", "appeal"), ("card", "solidarity"), ("postcard", "solidarity")):
+        printed = pdf.build(compose(case, kind=kind), layout=layout)
+        page = reader_of(printed).pages[-1]
+        line = "Practice letter — Write for Rights 2015 case; do not post."
+        assert line in squash(page.extract_text()), layout
+        (x, y, text, size, bold), = [r for r in runs(page) if "Practice letter" in r[2]]
+        assert size < 9 and not bold, layout
+        assert y == min(r[1] for r in runs(page)), "the lowest line of the page"
+    current = pdf.build(compose(this_year(case)))
+    assert "Practice" not in squash(reader_of(current).pages[0].extract_text())
 
 
 def test_a_batch_leaves_out_a_letter_no_font_prints_with_a_note(cases, monkeypatch):
@@ -335,7 +368,7 @@ def test_labels_fill_a_grid_one_per_appeal(case, paper, per_sheet):
 
 
 def test_labels_leave_out_solidarity_messages_and_note_missing_addresses(cases):
-    printed = pdf.build_labels(batch_items(cases))
+    printed = pdf.build_labels(batch_items(CaseSet([this_year(c) for c in cases.cases])))
     assert printed.pages == 1
     assert squash(reader_of(printed).pages[0].extract_text()).count("Fiscal General") == 2
     assert len(printed.notes) == 1 and "Jani" in printed.notes[0]
@@ -343,7 +376,10 @@ def test_labels_leave_out_solidarity_messages_and_note_missing_addresses(cases):
 
 def test_labels_without_any_address_are_refused(case):
     with pytest.raises(ValueError, match="case sheet"):
+        pdf.build_labels([pdf.BatchItem(this_year(case), compose(this_year(case)))])
+    with pytest.raises(ValueError) as refused:  # a past case's letters are practice: no note
         pdf.build_labels([pdf.BatchItem(case, compose(case))])
+    assert "case sheet" not in str(refused.value)
 
 
 def test_a_right_to_left_label_is_right_aligned(case):

@@ -195,7 +195,9 @@ def test_compose_drops_empty_parts(case):
     draft.message = "Only this."
     letter = letters.compose(draft, case, day=DAY)
     assert "" not in letter.paragraphs
-    assert letters.as_text(letter).endswith(letter.closing)
+    assert letters.as_text(letter).endswith(f"{letter.closing}\n\n{letter.practice}")
+    current = dataclasses.replace(case, status="current")
+    assert letters.as_text(letters.compose(draft, current, day=DAY)).endswith(letter.closing)
 
 
 def test_as_text_keeps_markup_literally(case):

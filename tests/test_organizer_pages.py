@@ -180,6 +180,18 @@ class TestSettings:
         assert (saved.name, saved.goal, saved.kinds, saved.keep_text) == \
             ("Klasa 7b", 120, ("solidarity",), True)
 
+    def test_the_time_zone_and_head_count_are_saved_and_checked(self, db_path):
+        at = on(signed_in(db_path), "session")
+        zone = next(t for t in at.text_input if t.label.startswith("Time zone"))
+        zone.input("Europe/Warsaw")
+        next(n for n in at.number_input if n.label.startswith("Participants")).set_value(27)
+        no_error(button(at, "Save settings").click().run())
+        saved = sessions.default(db.connect(db_path))
+        assert (saved.timezone, saved.head_count) == ("Europe/Warsaw", 27)
+        next(t for t in at.text_input if t.label.startswith("Time zone")).input("Nowhere/Land")
+        no_error(button(at, "Save settings").click().run())
+        assert any("time zone" in e.value for e in at.error)
+
     def test_a_bad_setting_is_a_message(self, db_path):
         at = on(signed_in(db_path), "session")
         at.multiselect[0].set_value([])
@@ -356,6 +368,15 @@ class TestBatchAndReport:
         assert "Download the batch (PDF)" in labels
         assert any("**2** kept letter(s)" in m.value for m in at.markdown)
 
+    def test_a_batch_of_past_cases_is_practice_and_not_posted(self, db_path):
+        at = signed_in(db_path)
+        sessions.update(db.connect(db_path), db.DEFAULT_SESSION, keep_text=True)
+        count_letter(db_path, message="Stay strong.")
+        at = on(at, "review")
+        page = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+        assert "practice letters for past cases: keep them, do not post them" in page
+        assert "envelopes" not in page and "case sheet" not in page
+
     def test_the_batch_goes_to_the_session_printer(self, db_path, tmp_path, fake_lp):
         at = signed_in(db_path)
         sessions.update(db.connect(db_path), db.DEFAULT_SESSION, keep_text=True, printer="hall")
@@ -371,5 +392,10 @@ class TestBatchAndReport:
         at = on(at, "reports")
         labels = [d.label for d in at.get("download_button")]
         assert "Printable report or certificate (PDF)" in labels
+        assert {"Section report (CSV)", "Section report and certificates (PDF)"} <= set(labels)
+        assert not at.checkbox or all("whole school" not in c.label for c in at.checkbox)
+        sessions.update(db.connect(db_path), db.DEFAULT_SESSION, grouping="Collège Jean Moulin")
+        at.run()
+        assert any("whole school" in c.label for c in at.checkbox)
         assert any("Our class wrote 1 letter for 1 case" in c.value.replace("\\", "")
                    for c in at.caption)

@@ -153,6 +153,21 @@ class TestChooseCase:
         assert "Demo cases from past campaigns" in notice and "organizer's case file" in notice
         assert all(str(y) in notice for y in years)
 
+    def test_a_past_card_says_what_happened_the_campaign_request_and_the_sources_notes(self, app):
+        at = no_error(app.switch_page("pages/cases.py").run())
+        texts = [shown(m.value) for m in at.markdown]
+        captions = [shown(c.value) for c in at.caption]
+        case = load_cases(ROOT / "content" / "cases").get(CASE)
+        assert f"**What happened:** {case.outcome}" in texts
+        assert f"**The request of the Write for Rights 2015 campaign:** {case.appeal.ask}" in texts
+        assert "**Sources:**" in texts
+        assert all(source.note in captions for source in case.sources)
+        assert "What happened since: not given in our sources." in captions  # Jani Silva
+        assert "Write for Rights 2016" in " ".join(captions)  # Maxima Acuna: no country
+        blob = " ".join(texts + captions)
+        assert "Not stated in the source documents" not in blob
+        assert "do not report an outcome" not in blob
+
     def test_choosing_opens_the_write_page(self, app):
         at = write_for(app, CASE, "solidarity")
         assert at.title[0].value == "Write for Yecenia Armenta"
@@ -184,6 +199,16 @@ class TestWrite:
     def test_without_a_case_it_points_back(self, app):
         at = no_error(app.switch_page("pages/write.py").run())
         assert "First choose a case" in at.info[0].value
+
+    def test_a_past_case_is_practice_before_the_writer_starts(self, app):
+        at = write_for(app)
+        texts = [shown(m.value) for m in at.markdown]
+        case = load_cases(ROOT / "content" / "cases").get(CASE)
+        assert any(t.startswith("**This is a practice letter.** Yecenia Armenta was a Write for "
+                                "Rights 2015 case") for t in texts)
+        assert f"**What happened:** {case.outcome}" in texts
+        assert f"**The request of the Write for Rights 2015 campaign:** {case.appeal.ask}" in texts
+        assert case.practice in preview(at)
 
     def test_appeal_prefills_the_ask_and_a_salutation(self, app):
         at = write_for(app)
@@ -265,6 +290,14 @@ class TestPrintAndCount:
         assert button(at, "Count my letter").disabled
         assert any("no message yet" in w.value for w in at.warning)
         assert not at.get("download_button")
+
+    def test_a_past_case_letter_is_practice_and_not_posted(self, app):
+        at = write_for(app)
+        field(at, "message").input("Please act.").run()
+        at = no_error(at.switch_page("pages/print.py").run())
+        captions = " ".join(c.value for c in at.caption)
+        assert "This is a practice letter for a past case" in captions
+        assert "case sheet" not in captions and "envelope" not in captions
 
     def test_arabic_prints(self, app):
         at = write_for(app, kind="solidarity")

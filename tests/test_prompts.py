@@ -245,7 +245,7 @@ def test_facts_come_verbatim_from_the_case(cases):
 
 
 def test_facts_never_cut_a_quotation(cases):
-    case = cases.get("jabbar-savalan")
+    case = dataclasses.replace(cases.get("jabbar-savalan"), status="current")  # story facts
     quoted = [f for f in prompts.facts(case) if '"' in f]
     assert quoted and all(f.count('"') == 2 for f in quoted)
 
@@ -280,3 +280,27 @@ def test_a_hostile_prompts_file_is_a_problem_and_english_is_used(tmp_path, text)
     english = prompts.steps("appeal", "en")
     assert prompts.steps("appeal", "fr", content_dir=tmp_path)[0].title in (
         english[0].title, prompts.steps("appeal", "fr")[0].title)
+
+
+# Present-tense claims a past case's outcome can contradict ("are prisoners of conscience" about
+# people freed in 2016); a past case's facts are phrased in the past, with their year.
+STALE = re.compile(r"\b(?:is|are|remains?)\s+(?:a\s+|still\s+)?(?:prisoners?\b|in prison\b|"
+                   r"imprisoned\b|detained\b|held\b|facing\b)|\b(?:receives|faces|cannot)\b",
+                   re.IGNORECASE)
+
+
+def test_past_case_facts_make_no_present_claim_the_outcome_contradicts(cases):
+    for case in cases.cases:
+        assert case.is_past
+        for fact in prompts.facts(case):
+            assert not STALE.search(fact), (case.id, fact)
+    bauma = prompts.facts(cases.get("fred-bauma-and-yves-makwambala"))
+    assert not any("are prisoners of conscience" in fact for fact in bauma)
+    assert "After 170,000 people asked for their release, they were freed in August 2016." in bauma
+    bekzhanov = prompts.facts(cases.get("muhammad-bekzhanov"))
+    assert any("Just before his release in 2011" in fact for fact in bekzhanov)
+
+
+def test_a_current_case_still_offers_its_story(cases):
+    current = dataclasses.replace(cases.get("fred-bauma-and-yves-makwambala"), status="current")
+    assert any("are prisoners of conscience" in fact for fact in prompts.facts(current))

@@ -11,8 +11,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from w4r import (access, casepack, config, db, kept, letters, pdf, printer, prompts, sessions,
-                 tally, terms, tone)
+from w4r import (access, casepack, config, db, kept, letters, pdf, printer, prompts, reports,
+                 sessions, tally, terms, tone)
 from w4r.cases import CaseSet, load_cases
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -119,6 +119,9 @@ def build_parser() -> Parser:
     change.add_argument("code", help="session code")
     change.add_argument("--name")
     change.add_argument("--goal", type=int, help="letters to aim for")
+    change.add_argument("--timezone", help="the time zone of the report's dates (Europe/Paris); "
+                        "empty: the machine's")
+    change.add_argument("--head-count", type=int, help="participants you counted yourself")
     change.add_argument("--kiosk", choices=ON_OFF, help="kiosk mode for the event's own screen")
     change.add_argument("--idle-seconds", type=int,
                         help="seconds before a kiosk forgets its visitor")
@@ -174,6 +177,16 @@ def build_parser() -> Parser:
     imp.add_argument("--map", action="store_true", help="count actions of other sessions in the "
                      "file for --session too (without it, they are refused)")
     imp.set_defaults(run=cmd_tally_import)
+
+    report = groups.add_parser("report", help="the section report: a row per case, kind and "
+                               "action with totals, participants and dates (CSV, JSON or PDF)")
+    report.add_argument("--session", required=True)
+    report.add_argument("--format", choices=("csv", "json", "pdf"), default="csv")
+    report.add_argument("-o", "--output", default="-", help="file to write, or - for stdout")
+    report.add_argument("--section", action="store_true", help="every session of the school or "
+                        "event that appears on its leaderboard (opted in), not just this one")
+    report.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF only")
+    report.set_defaults(run=cmd_report)
     return parser
 
 
@@ -269,7 +282,8 @@ def cmd_cases_list(args: argparse.Namespace) -> int:
         print(json.dumps([asdict(c) for c in found.cases], ensure_ascii=False, indent=2))
     else:
         for case in found.cases:
-            print(f"{case.id:24} {case.year}  {case.status:7}  {case.name} ({case.country})")
+            where = f" ({case.country})" if case.country else ""
+            print(f"{case.id:24} {case.year}  {case.status:7}  {case.name}{where}")
     for problem in found.problems:
         print(problem, file=sys.stderr)
     return EXIT_DATA if found.problems else EXIT_OK
@@ -437,11 +451,14 @@ def cmd_session_setup_code(args: argparse.Namespace) -> int:
 
 def _settings(session: sessions.Session) -> str:
     on = {True: "on", False: "off"}
+    zone = session.timezone or "(this computer's)"
     return "\n".join([f"{session.code}: {session.name}", f"  kind           {session.kind}",
                       f"  goal           {session.goal}", f"  kiosk          {on[session.kiosk]}",
                       f"  idle seconds   {session.idle_seconds}",
                       f"  keep text      {on[session.keep_text]}",
-                      f"  personal data  {on[session.personal_data]}"])
+                      f"  personal data  {on[session.personal_data]}",
+                      f"  time zone      {zone}",
+                      f"  head count     {session.head_count or '-'}"])
 
 
 def cmd_session_set(args: argparse.Namespace) -> int:
@@ -449,7 +466,8 @@ def cmd_session_set(args: argparse.Namespace) -> int:
     database = db.connect(args.db)
     session = _session(database, args.code)
     changes = {name: value for name, value in (
-        ("name", args.name), ("goal", args.goal), ("idle_seconds", args.idle_seconds))
+        ("name", args.name), ("goal", args.goal), ("idle_seconds", args.idle_seconds),
+        ("timezone", args.timezone), ("head_count", args.head_count))
         if value is not None}
     changes |= {name: value == "on" for name, value in (
         ("kiosk", args.kiosk), ("keep_text", args.keep_text),
@@ -521,6 +539,21 @@ def cmd_tally_export(args: argparse.Namespace) -> int:
                               kept.for_export(database, session.code) if args.with_letters
                               else None)
     _write(args.output, text.encode("utf-8-sig" if args.format == "csv" else "utf-8"))
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the section report of a session (or of its school or event) as CSV, JSON or PDF."""
+    database = db.connect(args.db)
+    session = _session(database, args.session)
+    names = {case.id: case.name for case in _cases(args).cases}
+    if args.format == "pdf":
+        data = reports.section_pdf(database, session, names, args.section, args.paper)
+    else:
+        report = reports.section(database, session, names, args.section)
+        data = (reports.section_csv(report).encode("utf-8-sig") if args.format == "csv"
+                else reports.section_json(report).encode("utf-8"))
+    _write(args.output, data)
     return EXIT_OK
 
 

@@ -131,7 +131,13 @@ def _v6(db: Database) -> None:
 
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(db: Database) -> None:
+    """A session's time zone (its report's dates; empty: the machine's) and head count."""
+    db.execute("ALTER TABLE sessions ADD COLUMN timezone TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE sessions ADD COLUMN head_count INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -53,6 +53,7 @@ class Letter:
     lang: str = "en"
     sender_town: str = ""
     subject: str = ""
+    practice: str = ""  # a past case's letter: "Practice letter — Write for Rights YEAR case…"
 
 
 def clean(text: str) -> str:
@@ -131,7 +132,8 @@ def compose(draft: Draft, case: Case, day: date | None = None, lang: str = "en",
                   addressee=addressee, greeting=clean(draft.greeting).strip(),
                   paragraphs=paragraphs, closing=clean(draft.closing).strip(),
                   name=clean(draft.name).strip(), lang=lang,
-                  sender_town=clean(sender_town).strip(), subject=clean(subject).strip())
+                  sender_town=clean(sender_town).strip(), subject=clean(subject).strip(),
+                  practice=case.practice)
 
 
 def for_print(draft: Draft, case: Case, day: date | None = None, lang: str = "en",
@@ -153,5 +155,6 @@ def as_text(letter: Letter) -> str:
         blocks.append("\n".join(letter.addressee))
     blocks.append(letter.subject)
     blocks += [letter.greeting, *letter.paragraphs, "\n".join(filter(None, (letter.closing,
-                                                                            letter.name)))]
+                                                                            letter.name))),
+               letter.practice]
     return "\n\n".join(b for b in blocks if b)

@@ -112,7 +112,7 @@ def line_mm(size: float) -> float:
 def letter_texts(letter: Letter) -> tuple[str, ...]:
     """Every piece of text a letter prints."""
     return (letter.date, *letter.addressee, letter.greeting, *letter.paragraphs,
-            letter.closing, letter.name, letter.sender_town, letter.subject)
+            letter.closing, letter.name, letter.sender_town, letter.subject, letter.practice)
 
 
 def planned(letter: Letter) -> tuple[Letter, fonts.Plan]:
@@ -122,7 +122,8 @@ def planned(letter: Letter) -> tuple[Letter, fonts.Plan]:
     return replace(letter, date=keep(letter.date), addressee=tuple(map(keep, letter.addressee)),
                    greeting=keep(letter.greeting), paragraphs=tuple(map(keep, letter.paragraphs)),
                    closing=keep(letter.closing), name=keep(letter.name).strip(),
-                   sender_town=keep(letter.sender_town), subject=keep(letter.subject)), plan
+                   sender_town=keep(letter.sender_town), subject=keep(letter.subject),
+                   practice=keep(letter.practice)), plan
 
 
 def is_rtl(letter: Letter) -> bool:
@@ -154,14 +155,19 @@ def card_blocks(letter: Letter) -> list[Block]:
 
 
 def cover_blocks(case: Case, kind: str, count: int) -> list[Block]:
-    """What a cover sheet says, for the volunteer who posts the letters."""
+    """What a cover sheet says, for the volunteer who posts the letters (a past case's
+    letters are practice: its sheet says so and gives no address and no postage)."""
     what = "appeal letter" if kind == "appeal" else "solidarity message"
     follow = f"{count} {what}s follow" if count != 1 else f"1 {what} follows"
     blocks = [Block(f"Write for Rights · {KIND_TITLES[kind]}", scale=0.9, gap=1),
               Block(case.name, scale=2, bold=True, gap=0.3),
-              Block(f"{case.country}, {case.year}", gap=1.5),
-              Block(f"{follow} this sheet.", scale=1.2, bold=True, gap=1.5),
-              Block("Send to:", bold=True, gap=0.2)]
+              Block(", ".join(filter(None, (case.country, str(case.year)))), gap=1.5),
+              Block(f"{follow} this sheet.", scale=1.2, bold=True, gap=1.5)]
+    if case.is_past:
+        return [*blocks, Block(f"Practice letters for a Write for Rights {case.year} case: "
+                               "keep them or take them home; do not post them.", bold=True,
+                               gap=0)]
+    blocks.append(Block("Send to:", bold=True, gap=0.2))
     blocks += [Block(line, gap=0) for line in send_to(case, kind)]
     blocks[-1] = replace(blocks[-1], gap=1.5)
     return [*blocks, Block(POSTAGE, gap=0)]
@@ -376,7 +382,21 @@ class Document:
         self.pdf.page_of_letter = 0
         {"letter": self.letter_pages, "card": self.card_pages,
          "postcard": self.postcard_pages}[layout](letter, paper)
+        if letter.practice:
+            self.practice_line(letter.practice)
         self.pdf.page_of_letter = None
+
+    def practice_line(self, text: str) -> None:
+        """A small grey line at the foot of a letter's last page: a past case's practice note."""
+        pdf = self.pdf
+        bottom = pdf.b_margin
+        pdf.set_auto_page_break(False)
+        pdf.set_font(fonts.BASE.name, pdf.load(fonts.BASE), 7)
+        pdf.set_text_color(110)
+        pdf.set_xy(pdf.l_margin, pdf.h - bottom / 2 - line_mm(7) / 2)
+        pdf.cell(pdf.epw, line_mm(7), text, align="C")
+        pdf.set_text_color(0)
+        pdf.set_auto_page_break(bottom > 0, margin=bottom)
 
     def letter_pages(self, letter: Letter, paper: str) -> None:
         """An appeal or message on A4 or US Letter, flowing onto more pages when long."""
@@ -525,7 +545,8 @@ def build_labels(items: Sequence[BatchItem], paper: str = "a4") -> Printed:
     for case, kind, letters in groups(items):
         if kind != "appeal":
             continue
-        if missing := sum(1 for letter in letters if not letter.addressee):
+        missing = sum(1 for letter in letters if not letter.addressee)
+        if missing and not case.is_past:  # a past case's letters are practice: not posted
             notes.append(f"{missing} appeal(s) for {case.name} have no address: copy it from "
                          "this year's case sheet onto the envelope.")
         for letter in (letter for letter in letters if letter.addressee):
@@ -550,10 +571,25 @@ def build_labels(items: Sequence[BatchItem], paper: str = "a4") -> Printed:
 
 def build_report(report: Report, paper: str = "a4") -> Printed:
     """Lay out a report or certificate on one framed page (more only for very many cases)."""
+    return build_reports([report], paper)
+
+
+def build_reports(reports: Sequence[Report], paper: str = "a4") -> Printed:
+    """Several reports or certificates in one PDF (a certificate per class), a page each."""
     check_options(paper)
+    if not reports:
+        raise ValueError("there is no report to print")
+    document = Document(reports[0].title)
+    notes: list[str] = []
+    for report in reports:
+        notes += report_page(document, report, paper)
+    return document.printed(notes)
+
+
+def report_page(document: Document, report: Report, paper: str) -> tuple[str, ...]:
+    """One framed report page; returns the notes of what no font printed."""
     plan = fonts.plan((report.title, report.headline, report.footer,
                        *(text for row in report.rows for text in row)))
-    document = Document(report.title)
     document.use(plan, fonts.is_rtl(report.headline))
     document.new_page(PAPERS[paper], MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
     pdf = document.pdf
@@ -574,4 +610,4 @@ def build_report(report: Report, paper: str = "a4") -> Printed:
         pdf.cell(pdf.epw * 0.3, height, value, align=end, new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(pdf.h - MARGIN_MM - 3 * line_mm(FONT_SIZE))
     document.put(Block(plan.clean(report.footer), scale=0.8, side="center", gap=0), FONT_SIZE)
-    return document.printed(plan.notes)
+    return plan.notes

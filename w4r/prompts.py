@@ -357,7 +357,7 @@ def values(case: Case, neutral: dict[str, str] | None = None) -> dict[str, str]:
     return {
         "name": case.name,
         "to": case.solidarity.to or case.name,
-        "country": case.country or neutral.get("country", "") or case.name,  # required in a case
+        "country": case.country or neutral.get("country", "") or case.name,  # may be empty
         "addressee": appeal.addressee_name or appeal.addressee_title
         or neutral.get("addressee", "") or case.name,
     }
@@ -413,9 +413,11 @@ def facts(case: Case, simple: bool = False) -> tuple[str, ...]:
     """The case's sentences a writer can pick for "what I know": summary first, then story.
 
     Each is copied exactly from the case (never reworded). `simple` keeps to the summary,
-    which the content rules write for ages 10-15 without graphic detail.
+    which the content rules write for ages 10-15 without graphic detail. A past case offers
+    its summary only: the content rules write it in the past, with years, up to what happened
+    since, where the story tells the campaign's year as if it were now ("are prisoners").
     """
-    texts = (case.summary,) if simple else (case.summary, case.story)
+    texts = (case.summary,) if simple or case.is_past else (case.summary, case.story)
     seen: dict[str, None] = {}
     for text in texts:
         for sentence in sentences(text):

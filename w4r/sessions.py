@@ -8,6 +8,7 @@ import secrets
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from w4r.db import DEFAULT_SESSION, Database, now_iso
 from w4r.terms import CASE_ID, LETTER_KINDS, SESSION_CODE
@@ -46,6 +47,8 @@ class Session:
     printer: str = ""
     kiosk: bool = False
     idle_seconds: int = DEFAULT_IDLE_S
+    timezone: str = ""  # an IANA zone ("Europe/Paris") for the report's dates; "": the machine's
+    head_count: int = 0  # participants the organizer counted (0: not given)
 
     def offers(self, case_id: str) -> bool:
         """True when writers of this session may write for this case (no choice: all cases)."""
@@ -126,7 +129,23 @@ def problems(session: Session) -> list[str]:
         found.append("a printer name has letters, digits, - and _ only (as CUPS names it)")
     if any(not CASE_ID.match(c) for c in session.cases):
         found.append("the cases offered must be case ids")
+    if session.timezone and not _is_zone(session.timezone):
+        found.append("the time zone is a name such as Europe/Paris or America/Toronto")
+    heads = session.head_count
+    if isinstance(heads, bool) or not isinstance(heads, int) or not 0 <= heads <= MAX_GOAL:
+        found.append(f"the head count is a whole number between 0 and {MAX_GOAL:,}")
     return found
+
+
+def _is_zone(name: str) -> bool:
+    """True for a time zone name the machine knows ("Europe/Paris")."""
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*", name or ""):
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _is_date(text: str) -> bool:

@@ -27,10 +27,51 @@ def content_problems(found: CaseSet) -> None:
 
 
 def case_caption(case: Case) -> None:
-    """The country and campaign year of a case, saying when it is a past case."""
+    """The country (when the case file gives it) and campaign year, saying when it is past."""
     status = (_("Past case · Write for Rights {year}", year=case.year) if case.is_past
               else _("Write for Rights {year}", year=case.year))
-    st.caption(f"{inert(case.country)} · {status}")
+    st.caption(" · ".join(filter(None, (inert(case.country) if case.country else "", status))))
+
+
+def outcome(case: Case) -> None:
+    """What happened since a past case's campaign, from its file (a small note when not given)."""
+    if not case.is_past:
+        return
+    if case.outcome:
+        st.markdown("**" + _("What happened:") + "** " + inert(case.outcome))
+    else:
+        st.caption(_("What happened since: not given in our sources."))
+
+
+def campaign_request(case: Case) -> None:
+    """A past case's appeal, marked as the request of that year's campaign."""
+    if case.is_past and case.appeal.ask:
+        st.markdown("**" + _("The request of the Write for Rights {year} campaign:",
+                             year=case.year) + "** " + inert(case.appeal.ask))
+
+
+def sources(case: Case) -> None:
+    """The documents a case comes from, each with the note saying what it reports."""
+    st.markdown("**" + _("Sources:") + "**")
+    for source in case.sources:
+        named = ", ".join(inert(part) for part in (source.title, source.publisher, source.date)
+                          if part)
+        st.markdown(f"- {named}")
+        if source.note:
+            st.caption(inert(source.note))
+
+
+def practice_notice(case: Case, kind: str) -> None:
+    """Before a writer starts on a past case: it is practice, and what happened since."""
+    if not case.is_past:
+        return
+    with st.container(border=True):
+        st.markdown(_("**This is a practice letter.** {name} was a Write for Rights {year} "
+                      "case: what you write here is not posted.", name=inert(case.name),
+                      year=case.year))
+        outcome(case)
+        if kind == "appeal":
+            campaign_request(case)
 
 
 def case_heading(case: Case) -> None:
