@@ -23,7 +23,7 @@ RELEASE = "Drop the charges against Yecenia Armenta and release her."
 POLITE_APPEAL = ("Dear Minister,\n\nI am a teacher from Leeds. I urge you to ensure that Tomás Ruiz "
                  "receives the medical care he needs without delay.\n\nYours sincerely,\nAnna")
 PROBLEM_LINE = re.compile(r"^[^:\n]+: [^:\n]+: .+$")
-CORPUS_LANGS = sorted(p.stem for p in report.CORPUS_DIR.glob("*.yaml"))
+CORPUS_LANGS = sorted({x.lang for x in report.load_corpus()})  # batch4-pl.yaml is Polish
 OTHER_RULES_LANGS = sorted(p.stem for p in tone.RULES_DIR.glob("*.yaml") if p.stem != "en")
 
 
@@ -520,7 +520,7 @@ def test_the_corpus_is_big_enough_and_labelled_with_known_rules(corpus):
     polite = [x for x in corpus if not x.expect]
     problem = [x for x in corpus if x.expect]
     assert len(polite) >= 40 and len(problem) >= 40
-    assert {"en", "fr", "es"} <= set(CORPUS_LANGS)
+    assert {"en", "fr", "es", "pl", "de"} <= set(CORPUS_LANGS)
     for lang in CORPUS_LANGS:
         assert sum(1 for x in polite if x.lang == lang) >= 15
         assert sum(1 for x in problem if x.lang == lang) >= 15
