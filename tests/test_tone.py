@@ -605,7 +605,9 @@ FOOLING = [
     ("es", "appeal", "Son ustedes unos cerdos corruptos.", "insult", "cerdos"),
     ("es", "appeal", "Ojalá se mueran.", "threat", "Ojalá se mueran"),
     ("es", "appeal", "Son unos estvpidos, unos 1diotas.", "insult", "1diotas"),
-    ("es", "solidarity", "Seguro que pronto sales.", "promise", "Seguro que pronto"),
+    ("es", "solidarity", "Seguro que pronto sales.", "promise", "Seguro que pronto sales"),
+    ("de", "appeal", "Wir wissen, wer Sie sind.", "threat", "Wir wissen, wer Sie sind"),
+    ("pl", "appeal", "Obyście wszyscy zdechli.", "threat", "Obyście wszyscy zdechli"),
     ("es", "solidarity", "Mi correo: lucia arroba gmail punto com", "personal_data",
      "lucia arroba gmail punto com"),
     ("es", "solidarity", "Vivo en calle mayor 5, Sevilla.", "personal_data", "calle mayor 5"),
@@ -655,6 +657,11 @@ FALSE_ALARMS = [
      "und sein Bruder getötet. Ich bitte Sie, die Anklage fallen zu lassen und ihn freizulassen."),
     ("de", "solidarity", "Ich hoffe, du bist bald wieder zu Hause. Wir denken an dich."),
     ("pl", "solidarity", "Mam nadzieję, że wkrótce będziesz w domu. Myślimy o tobie."),
+    # folding must not make new words: good is not god, a school is not a street
+    ("en", "solidarity", "We hope you have something good to read. From Year 8 at St Mary's."),
+    ("en", "solidarity", "I hope that one day you can write again and that you will be back "
+     "with your family soon."),
+    ("de", "appeal", "Ich bin in der UNICEF-AG meiner Schule. Bitte helfen Sie Tomás Ruiz."),
 ]
 
 

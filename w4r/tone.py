@@ -110,7 +110,7 @@ def _atoms(phrase: str) -> list[str]:
     for i, word in enumerate(words):
         stem = word[:-1] if word.endswith("*") and len(word) > 1 else word
         if i:
-            atoms.append(r"\s+")
+            atoms.append(r",?\s+")  # "wir wissen, wo": a comma between the words is fine
         atoms += ["['’]" if c in "'’" else re.escape(c) for c in stem]
         if stem is not word:
             atoms.append(r"\w*")
@@ -423,7 +423,7 @@ _NOT_LEET = re.compile(r"\d+[^\W\d_]{0,3}|[^\W\d_]{1,4}\d+")
 # letters written apart: "s t u p i d", "f.u.c.k", "i-d-i-o-t" (three letters or more)
 _SPACED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_](?:[ .\-_·/]{1,2}|\*{1,2}))+(?:[^\W\d_])(?![^\W\d_])")
 _MASK_RUN = re.compile(r"(?<=[^\W\d_])[*#%]+(?=[^\W\d_])")
-_REPEAT = re.compile(r"([^\W\d_])\1+", re.IGNORECASE)
+_REPEAT = re.compile(r"([^\W\d_])\1{2,}", re.IGNORECASE)
 
 
 def _base_letter(ch: str) -> str:
@@ -440,8 +440,9 @@ def fold(text: str) -> tuple[str, list[int], list[int]]:
 
     Accents dropped (é → e, ł → l), look-alike digits and symbols inside a word read as letters
     (stup1d → stupid, @$$hole → asshole), letters written apart joined (s t u p i d, f.u.c.k),
-    masks inside a word kept as one * (f**k → f*k), a letter repeated read once (stuuupid →
-    stupid; rules are folded the same way, so "hell" is "hel" on both sides). Case is kept.
+    masks inside a word kept as one * (f**k → f*k), a letter written three times or more read
+    once (stuuupid → stupid; a doubled letter in a rule may then be single, so "hell" also
+    reads "helllll", while "good" stays "good", not "god"). Case is kept.
     A span (s, e) of the folded text is (starts[s], ends[e - 1]) in `text`.
     """
     bases = {ch: _base_letter(ch) for ch in set(text) if not ch.isascii()}
@@ -506,9 +507,9 @@ def fold(text: str) -> tuple[str, list[int], list[int]]:
 
 
 def fold_pattern(source: str) -> str:
-    """A rule's regex as it must read folded text: no accents, a repeated letter once."""
+    """A rule's regex as it must read folded text: no accents, a doubled letter optionally single."""
     out = "".join(_base_letter(c) for c in source)
-    return re.sub(r"(?<!\\)([^\W\d_])\1+", r"\1", out)
+    return re.sub(r"(?<!\\)([^\W\d_])\1(?![?*+{])", r"\1\1?", out)
 
 
 def _nfc_with_map(text: str) -> tuple[str, list[int]]:
@@ -583,7 +584,8 @@ def _shouting(rule: Rule, text: str) -> list[tuple[int, int]]:
                and re.fullmatch(r"[\s,;:\"'’«»“”\-]*", text[words[j][1]:words[j + 1][0]])):
             j += 1
         run = words[i:j + 1]
-        content = [w for _, _, w in run if len(w) > 1 and w not in rule.acronyms]
+        content = [w for _, _, w in run if len(w) > 1 and w not in rule.acronyms
+                   and not all(part in rule.acronyms for part in w.split("-"))]
         common = [w for w in content if w.casefold() in rule.common_words]
         shout = False
         if len(content) >= 3 or (common and (len(content) >= 2 or len(common[0]) >= 3)):
