@@ -695,3 +695,15 @@ def test_a_3000_character_letter_is_checked_in_a_few_milliseconds():
         for _ in range(5):
             tone.check(text, kind="appeal", lang=lang, ask=MEDICAL)
         assert (time.perf_counter() - started) / 5 < 0.05  # generous for slow CI; ~3-6 ms here
+
+
+@pytest.mark.parametrize("lang, formal", [
+    ("fr", r"\b(?:vous|votre|vos)\b"), ("es", r"\b(?:usted|ustedes)\b"),
+    ("de", r"\b(?:Sie|Ihr|Ihre|Ihnen)\b"), ("pl", r"\b(?:Pan|Pani|Państwo)\b"),
+])
+def test_messages_speak_to_the_pupil_informally(lang, formal):
+    """tu / tú / du / ty in every message; example sentences in quotes may address an official."""
+    for rule in tone.load_rules(lang).rules:
+        for text in (rule.message, rule.suggestion):
+            outside = re.sub(r"«[^»]*»|„[^“]*“|“[^”]*”|\"[^\"]*\"", "", text.replace("{found}", ""))
+            assert not re.search(formal, outside), (lang, rule.id, text)
