@@ -602,7 +602,8 @@ FOOLING = [
      "lea arobase free point fr"),
     ("fr", "solidarity", "Appelle-moi au +33 6 12 34 56 78.", "personal_data", "+33 6 12 34 56 78"),
     ("fr", "solidarity", "J'habite 8 rue des lilas.", "personal_data", "8 rue des lilas"),
-    ("es", "appeal", "Son ustedes unos cerdos corruptos.", "insult", "cerdos"),
+    ("es", "appeal", "Son ustedes unos cerdos corruptos.", "insult", "cerdos corruptos"),
+    ("en", "appeal", "Whoever did this is a total d!ckhead.", "insult", "d!ckhead"),
     ("es", "appeal", "Ojalá se mueran.", "threat", "Ojalá se mueran"),
     ("es", "appeal", "Son unos estvpidos, unos 1diotas.", "insult", "1diotas"),
     ("es", "solidarity", "Seguro que pronto sales.", "promise", "Seguro que pronto sales"),
@@ -662,6 +663,11 @@ FALSE_ALARMS = [
     ("en", "solidarity", "I hope that one day you can write again and that you will be back "
      "with your family soon."),
     ("de", "appeal", "Ich bin in der UNICEF-AG meiner Schule. Bitte helfen Sie Tomás Ruiz."),
+    # animals on a farm are not insults; "wir finden dich mutig" is "we think you are brave"
+    ("en", "solidarity", "Love from our farm, including the cows and the two grumpy pigs."),
+    ("fr", "solidarity", "Bises de la ferme, avec les vaches et les deux cochons grognons."),
+    ("es", "solidarity", "Besos de la finca, de parte de las vacas y de los dos cerdos gruñones."),
+    ("de", "solidarity", "Wir finden dich sehr mutig. Grüße von den zwei grummeligen Schweinen."),
 ]
 
 

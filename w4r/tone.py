@@ -423,6 +423,7 @@ _NOT_LEET = re.compile(r"\d+[^\W\d_]{0,3}|[^\W\d_]{1,4}\d+")
 # letters written apart: "s t u p i d", "f.u.c.k", "i-d-i-o-t" (three letters or more)
 _SPACED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_](?:[ .\-_·/]{1,2}|\*{1,2}))+(?:[^\W\d_])(?![^\W\d_])")
 _MASK_RUN = re.compile(r"(?<=[^\W\d_])[*#%]+(?=[^\W\d_])")
+_BANG = re.compile(r"(?<=[^\W\d_])!(?=[^\W\d_])")
 _REPEAT = re.compile(r"([^\W\d_])\1{2,}", re.IGNORECASE)
 
 
@@ -500,6 +501,8 @@ def fold(text: str) -> tuple[str, list[int], list[int]]:
 
     if any(c in s for c in "0134578@$€|"):
         rewrite(_LEET_TOKEN, leet)
+    if "!" in s:  # "d!ckhead": an ! between two letters is an i
+        rewrite(_BANG, lambda m: ("i", [(0, 0)]))
     rewrite(_SPACED, spaced)
     rewrite(_MASK_RUN, lambda m: ("*", [(0, len(m.group()) - 1)]))
     rewrite(_REPEAT, lambda m: (m.group(1), [(0, len(m.group()) - 1)]))
