@@ -47,7 +47,7 @@ class Letter:
     religious_content: bool | None = None
     allow_personal_data: bool = False
     examples: tuple[str, ...] = ()
-    batch: int = 1  # 1: written before the rules; 2 to 5: written after a version was frozen
+    batch: int = 1  # 1: written before the rules; 2 to 6: written after a version was frozen
 
 
 @dataclass
@@ -162,8 +162,10 @@ BATCHES = {2: "letters written after the first rules were frozen (batch 2; the r
               "(batch 3: the held-out score of those rules, before the folding rules of batch 4)",
            4: "letters written after the folding rules were frozen (commit 12ead99); the rules "
               "were then changed (batch 4: seen now)",
-           5: "letters written after the current rules were frozen (commit 92e4b99), never used "
-              "to change them (batch 5: the held-out score, five languages)"}
+           5: "letters written after rules v3 were frozen (commit 92e4b99); the rules were then "
+              "changed (batch 5: seen now)",
+           6: "letters written after the current rules were frozen (commit 00b309b), never used "
+              "to change them (batch 6: the held-out score, five languages)"}
 
 
 def markdown(results: dict[str, Scores], details: bool = False,
@@ -239,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rules", type=Path, default=None, help="folder of rules files")
     parser.add_argument("--details", action="store_true", help="name the letters behind misses")
     parser.add_argument("--batch", type=int, default=None,
-                        help="score only the letters of one batch (5: the held-out letters)")
+                        help="score only the letters of one batch (6: the held-out letters)")
     parser.add_argument("--page-capacity", action="store_true",
                         help="measure what one printed page holds (for the too_long rule)")
     args = parser.parse_args(argv)
