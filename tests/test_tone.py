@@ -23,7 +23,7 @@ RELEASE = "Drop the charges against Yecenia Armenta and release her."
 POLITE_APPEAL = ("Dear Minister,\n\nI am a teacher from Leeds. I urge you to ensure that Tomás Ruiz "
                  "receives the medical care he needs without delay.\n\nYours sincerely,\nAnna")
 PROBLEM_LINE = re.compile(r"^[^:\n]+: [^:\n]+: .+$")
-CORPUS_LANGS = sorted(p.stem for p in report.CORPUS_DIR.glob("*.yaml"))
+CORPUS_LANGS = sorted({x.lang for x in report.load_corpus()})  # batch4-pl.yaml is Polish
 OTHER_RULES_LANGS = sorted(p.stem for p in tone.RULES_DIR.glob("*.yaml") if p.stem != "en")
 
 
@@ -327,7 +327,7 @@ def test_no_rules_file_may_make_copying_a_warning(tmp_path):
 
 # --- languages ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("lang", ["de", "pt-BR", "", "xx", "../../etc/passwd", "EN"])
+@pytest.mark.parametrize("lang", ["it", "pt-BR", "", "xx", "../../etc/passwd", "EN"])
 def test_a_language_without_rules_falls_back_to_english(lang):
     text = "You idiots. WHY!!!"
     assert tone.check(text, kind="appeal", lang=lang) == tone.check(text, kind="appeal", lang="en")
@@ -352,7 +352,7 @@ def test_every_language_has_every_english_rule_with_its_own_words(lang):
 
 def test_the_shipped_rules_files_are_valid():
     assert tone.check_rules_dir() == []
-    assert {p.stem for p in tone.RULES_DIR.glob("*.yaml")} >= {"en", "fr", "es"}
+    assert {p.stem for p in tone.RULES_DIR.glob("*.yaml")} >= {"en", "fr", "es", "pl", "de"}
 
 
 def test_rules_are_loaded_once_and_reloaded_when_the_file_changes(tmp_path):
@@ -520,7 +520,7 @@ def test_the_corpus_is_big_enough_and_labelled_with_known_rules(corpus):
     polite = [x for x in corpus if not x.expect]
     problem = [x for x in corpus if x.expect]
     assert len(polite) >= 40 and len(problem) >= 40
-    assert {"en", "fr", "es"} <= set(CORPUS_LANGS)
+    assert {"en", "fr", "es", "pl", "de"} <= set(CORPUS_LANGS)
     for lang in CORPUS_LANGS:
         assert sum(1 for x in polite if x.lang == lang) >= 15
         assert sum(1 for x in problem if x.lang == lang) >= 15
@@ -560,3 +560,156 @@ def test_a_hostile_rules_file_is_a_problem_and_english_rules_are_used(tmp_path, 
     assert problems and all(p.startswith("fr.yaml: ") for p in problems), problems
     assert tone.load_rules("fr", tmp_path).lang == "en"
     assert tone.check("YOU MUST RELEASE HIM NOW!!!", kind="appeal", lang="fr", rules_dir=tmp_path)
+
+
+# --- hard to fool (issue 14, item 4) ------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "pl", "de"])
+def test_every_language_has_a_rules_file_with_the_english_rule_ids(lang):
+    """Five languages complete: the file exists, is the one loaded, and has every English id."""
+    assert tone.rules_file(lang).name == f"{lang}.yaml"
+    ruleset = tone.load_rules(lang)
+    assert ruleset.lang == lang
+    assert {r.id for r in ruleset.rules} == {r.id for r in tone.load_rules("en").rules}
+
+
+FOOLING = [
+    # (lang, kind, text, rule, the words the finding must point at)
+    ("en", "appeal", "I hope you die.", "threat", "hope you die"),
+    ("en", "appeal", "f*ck you, release him", "insult", "f*ck"),
+    ("en", "appeal", "F**K YOU", "insult", "F**K"),
+    ("en", "appeal", "f.u.c.k you", "insult", "f.u.c.k"),
+    ("en", "appeal", "you are stup1d", "insult", "stup1d"),
+    ("en", "appeal", "you are s t u p i d", "insult", "s t u p i d"),
+    ("en", "appeal", "you are stuuupid", "insult", "stuuupid"),
+    ("en", "appeal", "you @$$hole", "insult", "@$$hole"),
+    ("en", "appeal", "you stupid corrupt pigs", "insult", "stupid corrupt pigs"),
+    ("en", "appeal", "Do it or you will pay.", "threat", "you will pay"),
+    ("en", "appeal", "We know where you live.", "threat", "We know where you live"),
+    ("en", "appeal", "It would be a shame if something happened to you.", "threat",
+     "shame if something happened to"),
+    ("en", "solidarity", "You'll surely be out soon!", "promise", "You'll surely be out"),
+    ("en", "solidarity", "Write to me: mia at gmail dot com", "personal_data", "mia at gmail dot com"),
+    ("en", "solidarity", "mia [at] example.com", "personal_data", "mia [at] example.com"),
+    ("en", "solidarity", "Follow me @mia_k12!", "personal_data", "@mia_k12"),
+    ("en", "solidarity", "Call +44 7700 900 123.", "personal_data", "+44 7700 900 123"),
+    ("fr", "appeal", "Vous êtes stupides.", "insult", "stupides"),
+    ("fr", "appeal", "Vous êtes des idi0ts.", "insult", "idi0ts"),
+    ("fr", "appeal", "J'espère que vous mourrez.", "threat", "J'espère que vous mourrez"),
+    ("fr", "appeal", "Bande de porcs corrompus.", "insult", "Bande de porcs"),
+    ("fr", "solidarity", "Tu vas sûrement sortir bientôt !", "promise", "Tu vas sûrement sortir"),
+    ("fr", "solidarity", "Écris-moi : lea arobase free point fr", "personal_data",
+     "lea arobase free point fr"),
+    ("fr", "solidarity", "Appelle-moi au +33 6 12 34 56 78.", "personal_data", "+33 6 12 34 56 78"),
+    ("fr", "solidarity", "J'habite 8 rue des lilas.", "personal_data", "8 rue des lilas"),
+    ("es", "appeal", "Son ustedes unos cerdos corruptos.", "insult", "cerdos corruptos"),
+    ("en", "appeal", "Whoever did this is a total d!ckhead.", "insult", "d!ckhead"),
+    ("es", "appeal", "Ojalá se mueran.", "threat", "Ojalá se mueran"),
+    ("es", "appeal", "Son unos estvpidos, unos 1diotas.", "insult", "1diotas"),
+    ("es", "solidarity", "Seguro que pronto sales.", "promise", "Seguro que pronto sales"),
+    ("de", "appeal", "Wir wissen, wer Sie sind.", "threat", "Wir wissen, wer Sie sind"),
+    ("pl", "appeal", "Obyście wszyscy zdechli.", "threat", "Obyście wszyscy zdechli"),
+    ("es", "solidarity", "Mi correo: lucia arroba gmail punto com", "personal_data",
+     "lucia arroba gmail punto com"),
+    ("es", "solidarity", "Vivo en calle mayor 5, Sevilla.", "personal_data", "calle mayor 5"),
+    ("pl", "appeal", "Jesteście głupimi świniami.", "insult", "głupimi"),
+    ("pl", "appeal", "Jesteście głupimi świniami.", "insult", "świniami"),
+    ("pl", "appeal", "Jestescie glupimi swiniami.", "insult", "swiniami"),
+    ("pl", "appeal", "Rządzą nami skorumpowanymi rękami.", "attack", "skorumpowanymi"),
+    ("pl", "appeal", "Mam nadzieję, że umrzecie.", "threat", "Mam nadzieję, że umrzecie"),
+    ("pl", "appeal", "Wiemy, gdzie pan mieszka.", "threat", "Wiemy, gdzie pan mieszka"),
+    ("pl", "solidarity", "Na pewno wkrótce wyjdziesz!", "promise", "Na pewno wkrótce wyjdziesz"),
+    ("pl", "solidarity", "Zadzwoń: +48 600 123 456", "personal_data", "+48 600 123 456"),
+    ("pl", "solidarity", "Mieszkam przy ul. Długiej 5/3.", "personal_data", "ul. Długiej 5/3"),
+    ("de", "appeal", "Ihr dummen Schweine!", "insult", "dummen"),
+    ("de", "appeal", "Ihr dummen Schweine!", "insult", "Schweine"),
+    ("de", "appeal", "Ich hoffe, Sie sterben.", "threat", "hoffe, Sie sterben"),
+    ("de", "appeal", "Sie werden dafür bezahlen.", "threat", "Sie werden dafür bezahlen"),
+    ("de", "appeal", "Du Idi0t!", "insult", "Idi0t"),
+    ("de", "solidarity", "Du kommst bestimmt bald frei!", "promise", "Du kommst bestimmt bald frei"),
+    ("de", "solidarity", "Ich wohne in der Hauptstraße 12.", "personal_data", "Hauptstraße 12"),
+    ("de", "solidarity", "Schreib mir: mia (at) gmx punkt de", "personal_data",
+     "mia (at) gmx punkt de"),
+]
+
+
+@pytest.mark.parametrize("lang, kind, text, rule, words", FOOLING)
+def test_fooling_attempts_are_caught_and_point_at_the_words_as_written(lang, kind, text, rule, words):
+    found = [text[f.start:f.end] for f in tone.check(text, kind=kind, lang=lang, ask=MEDICAL)
+             if f.rule == rule]
+    assert words in found, found
+
+
+FALSE_ALARMS = [
+    ("en", "appeal", "Dear Mr Dick Cockburn, I write from Scunthorpe with Assunta Kunz and Mr "
+     "Hancock of Middlesex. I urge you to ensure that Tomás Ruiz receives medical care."),
+    ("en", "appeal", "The UN and UNICEF have written about this. I urge you to ensure that "
+     "Tomás Ruiz receives the medical care he needs."),
+    ("en", "appeal", "Yecenia Armenta was tortured and her husband was killed. I urge you to "
+     "drop the charges against her and release her."),
+    ("en", "solidarity", "I hope you will be free soon. We have pigs and goats on our farm."),
+    ("fr", "appeal", "Monsieur Dick Cockburn, l'ONU et l'UNICEF s'inquiètent. Il a été torturé. "
+     "Je vous demande d'abandonner les charges contre lui et de le libérer."),
+    ("es", "appeal", "Señora Assunta Kunz: la ONU y UNICEF están preocupadas. Fue torturado y su "
+     "hermano fue asesinado. Le pido que retire los cargos y lo libere."),
+    ("pl", "appeal", "Szanowny Panie Kunz, ONZ i UNICEF są zaniepokojone. Był torturowany, a jego "
+     "brat zabity. Proszę o wycofanie zarzutów i uwolnienie go."),
+    ("de", "appeal", "Sehr geehrter Herr Kunz, die UN und UNICEF sind besorgt. Er wurde gefoltert "
+     "und sein Bruder getötet. Ich bitte Sie, die Anklage fallen zu lassen und ihn freizulassen."),
+    ("de", "solidarity", "Ich hoffe, du bist bald wieder zu Hause. Wir denken an dich."),
+    ("pl", "solidarity", "Mam nadzieję, że wkrótce będziesz w domu. Myślimy o tobie."),
+    # folding must not make new words: good is not god, a school is not a street
+    ("en", "solidarity", "We hope you have something good to read. From Year 8 at St Mary's."),
+    ("en", "solidarity", "I hope that one day you can write again and that you will be back "
+     "with your family soon."),
+    ("de", "appeal", "Ich bin in der UNICEF-AG meiner Schule. Bitte helfen Sie Tomás Ruiz."),
+    # animals on a farm are not insults; "wir finden dich mutig" is "we think you are brave"
+    ("en", "solidarity", "Love from our farm, including the cows and the two grumpy pigs."),
+    ("fr", "solidarity", "Bises de la ferme, avec les vaches et les deux cochons grognons."),
+    ("es", "solidarity", "Besos de la finca, de parte de las vacas y de los dos cerdos gruñones."),
+    ("de", "solidarity", "Wir finden dich sehr mutig. Grüße von den zwei grummeligen Schweinen."),
+]
+
+
+@pytest.mark.parametrize("lang, kind, text", FALSE_ALARMS)
+def test_names_acronyms_and_facts_of_the_case_raise_no_alarm(lang, kind, text):
+    ask = "Drop the charges and release her." if kind == "appeal" else ""
+    assert rules_of(text, kind=kind, lang=lang, ask=ask) == set()
+
+
+def test_fold_maps_every_folded_character_back_to_the_original_text():
+    text = "Ｙou are s.t.u.u.p.i.d, stuuupid, f**k, 1d10t, e\u0301te\u0301, głupimi"
+    folded, starts, ends = tone.fold(text)
+    assert len(starts) == len(ends) == len(folded)
+    assert all(0 <= a < b <= len(text) for a, b in zip(starts, ends))
+    assert "stupid" in folded and "f*k" in folded and "idiot" in folded and "glupimi" in folded
+
+
+def test_spans_point_at_disguised_words_in_decomposed_unicode_text():
+    text = "Vous e\u0302tes des idi0ts, bande de porcs. Je vous demande de soigner Tomás."
+    found = [text[f.start:f.end] for f in tone.check(text, kind="appeal", lang="fr")
+             if f.rule == "insult"]
+    assert found == ["idi0ts", "bande de porcs"]
+
+
+def test_a_3000_character_letter_is_checked_in_a_few_milliseconds():
+    text = (POLITE_APPEAL + " ") * (3000 // len(POLITE_APPEAL) + 1)
+    text = text[:3000]
+    for lang in ("en", "fr", "es", "pl", "de"):
+        tone.check(text, kind="appeal", lang=lang, ask=MEDICAL)  # load the rules once
+        started = time.perf_counter()
+        for _ in range(5):
+            tone.check(text, kind="appeal", lang=lang, ask=MEDICAL)
+        assert (time.perf_counter() - started) / 5 < 0.05  # generous for slow CI; ~3-6 ms here
+
+
+@pytest.mark.parametrize("lang, formal", [
+    ("fr", r"\b(?:vous|votre|vos)\b"), ("es", r"\b(?:usted|ustedes)\b"),
+    ("de", r"\b(?:Sie|Ihr|Ihre|Ihnen)\b"), ("pl", r"\b(?:Pan|Pani|Państwo)\b"),
+])
+def test_messages_speak_to_the_pupil_informally(lang, formal):
+    """tu / tú / du / ty in every message; example sentences in quotes may address an official."""
+    for rule in tone.load_rules(lang).rules:
+        for text in (rule.message, rule.suggestion):
+            outside = re.sub(r"«[^»]*»|„[^“]*“|“[^”]*”|\"[^\"]*\"", "", text.replace("{found}", ""))
+            assert not re.search(formal, outside), (lang, rule.id, text)

@@ -79,6 +79,9 @@ class Rule:
     max_chars: int = 0
     max_words: int = 0
     similarity: float = 0.9
+    folded: tuple[re.Pattern, ...] = ()  # the patterns as they read folded text (see fold)
+    data: bool = False  # patterns about digits or @: also read the text as written
+    folded_exceptions: tuple[re.Pattern, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def _atoms(phrase: str) -> list[str]:
     for i, word in enumerate(words):
         stem = word[:-1] if word.endswith("*") and len(word) > 1 else word
         if i:
-            atoms.append(r"\s+")
+            atoms.append(r",?\s+")  # "wir wissen, wo": a comma between the words is fine
         atoms += ["['’]" if c in "'’" else re.escape(c) for c in stem]
         if stem is not word:
             atoms.append(r"\w*")
@@ -269,7 +272,20 @@ def _parse_rule(raw: Any, where: str, file: str, problems: list[str]) -> Rule | 
         acronyms=frozenset(_texts(raw, "acronyms", at, problems)),
         common_words=frozenset(w.casefold() for w in _texts(raw, "common_words", at, problems)),
         max_chars=limits["max_chars"] or 0, max_words=limits["max_words"] or 0,
-        similarity=similarity)
+        similarity=similarity, folded=tuple(_folded(p) for p in patterns),
+        data=any("\\d" in p.pattern or "@" in p.pattern for p in patterns),
+        folded_exceptions=tuple(_folded(p) for p in exceptions))
+
+
+def _folded(pattern: re.Pattern) -> re.Pattern:
+    """The same pattern for folded text (compiled again only when folding changes it)."""
+    source = fold_pattern(pattern.pattern)
+    if source == pattern.pattern:
+        return pattern
+    try:
+        return re.compile(source, pattern.flags)
+    except re.error:  # folding broke an odd pattern: it then only reads the unfolded text
+        return pattern
 
 
 def _entry(text: str) -> str:
@@ -395,6 +411,110 @@ def check_rules_dir(rules_dir: Path | None = None) -> list[str]:
 
 # --- checking ----------------------------------------------------------------------------
 
+
+_LETTER_FOLD = {"ł": "l", "Ł": "L", "ß": "ss", "ẞ": "SS", "ø": "o", "Ø": "O", "æ": "ae",
+                "Æ": "AE", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ı": "i"}
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a",
+         "$": "s", "€": "e", "|": "i", "!": "i"}
+_MASKS = "*#%"
+# a token that mixes letters with look-alike digits or symbols: "stup1d", "id10t", "@$$hole"
+_LEET_TOKEN = re.compile(r"(?<![\w@$€|!])[\w@$€|!]*?[0134578@$€|][\w@$€|!]*")
+_NOT_LEET = re.compile(r"\d+[^\W\d_]{0,3}|[^\W\d_]{1,4}\d+")
+# letters written apart: "s t u p i d", "f.u.c.k", "i-d-i-o-t" (three letters or more)
+_SPACED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_](?:[ .\-_·/]{1,2}|\*{1,2}))+(?:[^\W\d_])(?![^\W\d_])")
+_MASK_RUN = re.compile(r"(?<=[^\W\d_])[*#%]+(?=[^\W\d_])")
+_BANG = re.compile(r"(?<=[^\W\d_])!(?=[^\W\d_])")
+_REPEAT = re.compile(r"([^\W\d_])\1{2,}", re.IGNORECASE)
+
+
+def _base_letter(ch: str) -> str:
+    """One character without its accents: é → e, ł → l, ß → ss."""
+    if ch.isascii():
+        return ch
+    if ch in _LETTER_FOLD:
+        return _LETTER_FOLD[ch]
+    return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+
+
+def fold(text: str) -> tuple[str, list[int], list[int]]:
+    """The text as a list-matcher should read it, with where each character starts and ends in `text`.
+
+    Accents dropped (é → e, ł → l), look-alike digits and symbols inside a word read as letters
+    (stup1d → stupid, @$$hole → asshole), letters written apart joined (s t u p i d, f.u.c.k),
+    masks inside a word kept as one * (f**k → f*k), a letter written three times or more read
+    once (stuuupid → stupid; a doubled letter in a rule may then be single, so "hell" also
+    reads "helllll", while "good" stays "good", not "god"). Case is kept.
+    A span (s, e) of the folded text is (starts[s], ends[e - 1]) in `text`.
+    """
+    bases = {ch: _base_letter(ch) for ch in set(text) if not ch.isascii()}
+    if all(len(base) == 1 for base in bases.values()):  # é → e: one for one, offsets unchanged
+        s = text.translate(str.maketrans(bases)) if bases else text
+        starts = list(range(len(text)))
+    else:  # ß → ss, æ → ae
+        chars: list[str] = []
+        starts = []
+        for i, ch in enumerate(text):
+            base = bases.get(ch, ch)
+            chars += base
+            starts += [i] * len(base)
+        s = "".join(chars)
+    ends = [i + 1 for i in starts]
+
+    def rewrite(pattern: re.Pattern, repl) -> None:
+        """Replace each match by repl(m) = (new text, [(first, last) source char per new char])."""
+        nonlocal s, starts, ends
+        out, pos, new_starts, new_ends = [], 0, [], []
+        for m in pattern.finditer(s):
+            piece = repl(m)
+            if piece is None:
+                continue
+            out.append(s[pos:m.start()])
+            new_starts += starts[pos:m.start()]
+            new_ends += ends[pos:m.start()]
+            out.append(piece[0])
+            new_starts += [starts[m.start() + a] for a, _ in piece[1]]
+            new_ends += [ends[m.start() + b] for _, b in piece[1]]
+            pos = m.end()
+        if not out:
+            return
+        out.append(s[pos:])
+        new_starts += starts[pos:]
+        new_ends += ends[pos:]
+        s, starts, ends = "".join(out), new_starts, new_ends
+
+    def leet(m: re.Match):
+        whole = m.group()
+        token = whole.rstrip("!|")  # "idi0t!": the ! ends a sentence
+        letters = sum(c.isalpha() for c in token)
+        if letters < 2 or _NOT_LEET.fullmatch(token):
+            return None
+        if "@" in token and re.match(r"\.\w", m.string[m.end():m.end() + 2]):
+            return None  # an e-mail address, read as written by the personal_data rule
+        return ("".join(_LEET.get(c, c) for c in token) + whole[len(token):],
+                [(k, k) for k in range(len(whole))])
+
+    def spaced(m: re.Match):
+        keep = [k for k, c in enumerate(m.group()) if c.isalpha()]
+        if len(keep) < 3:
+            return None
+        return "".join(m.group()[k] for k in keep), [(k, k) for k in keep]
+
+    if any(c in s for c in "0134578@$€|"):
+        rewrite(_LEET_TOKEN, leet)
+    if "!" in s:  # "d!ckhead": an ! between two letters is an i
+        rewrite(_BANG, lambda m: ("i", [(0, 0)]))
+    rewrite(_SPACED, spaced)
+    rewrite(_MASK_RUN, lambda m: ("*", [(0, len(m.group()) - 1)]))
+    rewrite(_REPEAT, lambda m: (m.group(1), [(0, len(m.group()) - 1)]))
+    return s, starts, ends
+
+
+def fold_pattern(source: str) -> str:
+    """A rule's regex as it must read folded text: no accents, a doubled letter optionally single."""
+    out = "".join(_base_letter(c) for c in source)
+    return re.sub(r"(?<!\\)([^\W\d_])\1(?![?*+{])", r"\1\1?", out)
+
+
 def _nfc_with_map(text: str) -> tuple[str, list[int]]:
     """NFC-normalise text, with each normalised character's offset in the original."""
     if unicodedata.is_normalized("NFC", text):
@@ -418,17 +538,21 @@ def normalize_for_copy(text: str) -> list[str]:
     return text.split()
 
 
-def _matches(rule: Rule, text: str) -> list[tuple[int, int]]:
-    """Spans of a rule's patterns in text, minus exceptions (a named group `span` narrows one)."""
+def _matches(rule: Rule, text: str, folded: bool = False) -> list[tuple[int, int]]:
+    """Spans of a rule's patterns in text, minus exceptions (a named group `span` narrows one).
+
+    With `folded`, text is folded text (see fold) and the folded patterns are used."""
     found = []
-    for pattern in rule.patterns:
+    patterns, exceptions = ((rule.folded, rule.folded_exceptions) if folded
+                            else (rule.patterns, rule.exceptions))
+    for pattern in patterns:
         for m in pattern.finditer(text):
             span = m.span("span") if "span" in pattern.groupindex and m.group("span") else None
             found.append((m.span(), span or m.span()))
             if len(found) >= MAX_FINDINGS_PER_RULE * 4:
                 break
-    if found and rule.exceptions:
-        excepted = sorted(m.span() for p in rule.exceptions for m in p.finditer(text))
+    if found and exceptions:
+        excepted = sorted(m.span() for p in exceptions for m in p.finditer(text))
         starts = [s for s, _ in excepted]
         reach = list(itertools.accumulate((e for _, e in excepted), max))  # furthest end so far
 
@@ -463,7 +587,8 @@ def _shouting(rule: Rule, text: str) -> list[tuple[int, int]]:
                and re.fullmatch(r"[\s,;:\"'’«»“”\-]*", text[words[j][1]:words[j + 1][0]])):
             j += 1
         run = words[i:j + 1]
-        content = [w for _, _, w in run if len(w) > 1 and w not in rule.acronyms]
+        content = [w for _, _, w in run if len(w) > 1 and w not in rule.acronyms
+                   and not all(part in rule.acronyms for part in w.split("-"))]
         common = [w for w in content if w.casefold() in rule.common_words]
         shout = False
         if len(content) >= 3 or (common and (len(content) >= 2 or len(common[0]) >= 3)):
@@ -544,20 +669,38 @@ def check(text: str, *, kind: str, lang: str = DEFAULT_LANG, ask: str = "",
         return []
     ruleset = load_rules(lang, rules_dir)
     norm, offsets = _nfc_with_map(text)
+    folded, where, ends = fold(norm)
+    plain = folded == norm  # nothing accented, doubled or disguised: one (folded) reading is enough
 
     def back(i: int) -> int:
         return offsets[i] if offsets else i
+
+    def both(rule: Rule) -> list[tuple[int, int]]:
+        """Spans in the folded text (and, for data rules, the text as written), in `norm` offsets."""
+        if plain:
+            return _matches(rule, norm, True)
+        spans = [(where[s], ends[e - 1]) for s, e in _matches(rule, folded, True) if e > s]
+        if not rule.data:
+            return spans
+        spans += _matches(rule, norm)  # numbers, e-mails and handles are read as written too
+        merged: list[tuple[int, int]] = []
+        for s, e in sorted(spans):
+            if merged and s < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            else:
+                merged.append((s, e))
+        return merged[:MAX_FINDINGS_PER_RULE]
 
     findings: list[Finding] = []
     for rule in ruleset.rules:
         if not _applies(rule, kind, ask, religious_content, allow_personal_data):
             continue
         if rule.check == "match":
-            spans = _matches(rule, norm)
+            spans = both(rule)
         elif rule.check == "caps":
             spans = (_shouting(rule, norm) + _matches(rule, norm))[:MAX_FINDINGS_PER_RULE]
         elif rule.check == "missing":
-            found = _matches(rule, norm) or (ask.strip() and _ask_in_text(ask, norm))
+            found = both(rule) or (ask.strip() and _ask_in_text(ask, norm))
             spans = [] if found else [(0, 0)]
         elif rule.check == "length":
             spans, values = _too_long(rule, norm)
@@ -567,7 +710,12 @@ def check(text: str, *, kind: str, lang: str = DEFAULT_LANG, ask: str = "",
             spans = [(0, len(norm))] if examples and _copied(rule, norm, examples) else []
         findings += [_finding(rule, text, back(s), back(e)) for s, e in spans]
     unique = {(f.rule, f.start, f.end): f for f in findings}  # one id in several entries
-    return sorted(unique.values(), key=lambda f: (f.start, _RANK[f.severity], f.rule, f.end))
+    kept: list[Finding] = []  # ... and a span inside a longer one of the same id is dropped
+    for f in sorted(unique.values(), key=lambda f: (f.rule, f.start, -f.end)):
+        if kept and kept[-1].rule == f.rule and f.end <= kept[-1].end and f.start < kept[-1].end:
+            continue
+        kept.append(f)
+    return sorted(kept, key=lambda f: (f.start, _RANK[f.severity], f.rule, f.end))
 
 
 def _too_long(rule: Rule, text: str) -> tuple[list[tuple[int, int]], dict[str, Any]]:
