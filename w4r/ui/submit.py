@@ -30,11 +30,11 @@ def _now() -> tuple[letters.Draft, Session, Case] | None:
 
 def count_letter() -> bool:
     """Callback of “Count my letter”: count the draft once if the server's check allows it."""
-    found = _now()
-    if found is None:
-        return False
-    current, session, case = found
-    with run_database() as database:
+    with run_database() as database:  # one connection for the reading and the counting
+        found = _now()
+        if found is None:
+            return False
+        current, session, case = found
         result = counting.count(database, session, current, case, lang())
     if result.refused:
         state.refused(result.problems)
