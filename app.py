@@ -38,7 +38,7 @@ with ui.run_database() as database:  # one connection for this run, closed when 
             st.Page(ui.PAGES["reports"], title=_("Tally & reports"), icon=":material/summarize:"),
             st.Page(ui.PAGES["projector"], title=_("Projector"), icon=":material/cast:"),
         ]
-    page = st.navigation({
+    sections = {
         _("Write"): [
             st.Page(ui.PAGES["home"], title=_("Home"), icon=":material/home:", default=True),
             st.Page(ui.PAGES["cases"], title=_("Choose a case"), icon=":material/groups:"),
@@ -47,10 +47,13 @@ with ui.run_database() as database:  # one connection for this run, closed when 
             st.Page(ui.PAGES["tally"], title=_("Tally"), icon=":material/leaderboard:"),
         ],
         _("Organizer"): organizer_pages,
-    })
+    }
+    # Streamlit's own menu stays hidden (it could list the page files): app.py draws the links.
+    page = st.navigation(sections, position="hidden")
 
     ui.apply_display()
     with st.sidebar:
+        ui.menu(sections)
         st.markdown(f"**{ui.inert(session.name)}** · " + _("code") + f" `{session.code}`")
         if organizer:
             st.caption(_("Organizer of {name}", name=ui.inert(organizer.name)))

@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
+NAV = ".st-key-w4r-menu"  # the app's own navigation links in the sidebar (ui.menu)
 START_TIMEOUT_S = 60
 
 
@@ -37,6 +38,13 @@ class AppURL(str):
 
     db_path: Path
     log_path: Path
+    process: subprocess.Popen
+
+    def kill(self) -> None:
+        """Kill the server at once (SIGKILL to its process group), as a crash or power cut."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
 
     def log(self) -> str:
         """What the server printed so far (for failure messages)."""
@@ -81,17 +89,18 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def running_app(db_path: str | os.PathLike | None = None,
-                timeout: float = START_TIMEOUT_S) -> Iterator[AppURL]:
+                timeout: float = START_TIMEOUT_S, port: int | None = None) -> Iterator[AppURL]:
     """Serve the app on a free loopback port and yield its base URL ("http://127.0.0.1:PORT").
 
     The URL is an `AppURL`: a str that also knows `.db_path` and `.log()` (the server output).
     The app writes to `db_path` (W4R_DB), by default a fresh SQLite file in a temporary folder
-    that is removed afterwards; every other environment variable is inherited.
+    that is removed afterwards; every other environment variable is inherited. Pass `port`
+    to start again where a stopped server was, so open pages reconnect by themselves.
     """
     with tempfile.TemporaryDirectory(prefix="w4r-e2e-") as tmp:
         database = Path(db_path or Path(tmp) / "w4r.db")
         env = dict(os.environ, W4R_DB=str(database))
-        port = free_port()
+        port = port or free_port()
         url = AppURL(f"http://127.0.0.1:{port}")
         log_path = url.log_path = Path(tmp) / "streamlit.log"
         url.db_path = database
@@ -113,6 +122,7 @@ def running_app(db_path: str | os.PathLike | None = None,
                                          f"{timeout:.0f} s:\n"
                                          + log_path.read_text(errors="replace"))
                 time.sleep(0.2)
+            url.process = process
             yield url
         finally:
             _stop(process)
@@ -163,7 +173,7 @@ def wait_for_app(page, quiet_ms: int = 400, timeout_ms: int = 30_000) -> None:
 
 def open_page(page, title: str) -> None:
     """Open a page through its link in the sidebar navigation, then wait for its script."""
-    links = page.locator('[data-testid="stSidebarNav"] a')  # text is "<icon name>\n\n<title>"
+    links = page.locator(f"{NAV} a")  # text is "<icon name>\n\n<title>"
     links.filter(has=page.get_by_text(title, exact=True)).click()
     wait_for_app(page)
 

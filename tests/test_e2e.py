@@ -165,6 +165,8 @@ def test_a_page_link_as_first_request_runs_the_app(page, app):
 
     page.goto(f"{app}/write")  # the first request this server sees
     e2e.wait_for_app(page)
-    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav = page.locator(e2e.NAV)
     expect(nav.get_by_text("Choose a case", exact=True)).to_be_visible(timeout=3_000)
     expect(page.get_by_text("Our class · code")).to_be_visible(timeout=3_000)
+    expect(page.get_by_role("heading", name="Write")).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)

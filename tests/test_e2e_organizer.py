@@ -41,7 +41,7 @@ def test_organizer_student_and_projector(browser, app):  # noqa: F811
         # server printed in its terminal; the pages appear.
         organizer.goto(app)
         e2e.wait_for_app(organizer)
-        nav = organizer.locator('[data-testid="stSidebarNav"]')
+        nav = organizer.locator(e2e.NAV)
         expect(nav.get_by_text("Projector", exact=True)).to_have_count(0)
         e2e.open_page(organizer, "Organizer")
         e2e.type_into(organizer, "Setup code (from the server's terminal)",
@@ -76,7 +76,7 @@ def test_organizer_student_and_projector(browser, app):  # noqa: F811
         student.goto(f"{app}/session")
         e2e.wait_for_app(student)
         expect(student.get_by_text("Join code:")).to_have_count(0)
-        expect(student.locator('[data-testid="stSidebarNav"]')
+        expect(student.locator(e2e.NAV)
                .get_by_text("Session settings", exact=True)).to_have_count(0)
 
         # … joins by the link, writes and counts a letter.

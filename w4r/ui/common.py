@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
-from streamlit.runtime.pages_manager import PagesManager
 
 from w4r import DISCLAIMER, casepack, config, db, i18n, sessions, state
 from w4r.cases import CaseSet, load_cases
@@ -22,7 +21,7 @@ from w4r.i18n import N_
 __all__ = [
     "PAGES", "STUDENT_PAGES", "ORGANIZER_PAGES", "PAPER_LABELS", "LAYOUT_LABELS",
     "ACTION_LABELS", "STATUS_LABELS", "MARK_LABELS", "SESSION_KINDS", "AGE_BANDS",
-    "KIND_LABELS", "KIND_HELP", "entered_through_app", "run_database", "database", "cases",
+    "KIND_LABELS", "KIND_HELP", "entered_through_app", "menu", "run_database", "database", "cases",
     "offered", "organizer_session", "current_session", "base_url", "show_notice",
     "disclaimer", "lang",
     "number", "inert", "language_picker", "display_switches", "apply_display", "day", "iso",
@@ -62,16 +61,31 @@ KIND_HELP = {
 
 
 def entered_through_app() -> None:
-    """Rerun through app.py when a sub-page URL was the server's first request.
+    """Rerun through app.py when Streamlit ran this page file alone.
 
-    Streamlit treats a project with a `pages/` folder as an old-style multipage app until
-    app.py's st.navigation has run once; a first request for /write would then run the page
-    alone (no navigation, no join link, no disclaimer) for every visitor. Each page calls this
-    first: it switches that mode off and reruns, so app.py runs and then shows the page.
+    Streamlit takes a project with a `pages/` folder for an old-style multipage app until some
+    session runs `st.navigation`; until then a first request for /write would run the page
+    alone (no navigation, no join link, no disclaimer). `client.showSidebarNavigation = false`
+    (.streamlit/config.toml) keeps its page-file menu from ever showing, and each page calls
+    this first: `st.navigation`, as documented, makes every session ignore `pages/` from then
+    on, and the rerun runs app.py, which shows this page.
     """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    if _RUN_DATABASE.get() is None:  # app.py opens the run's database before any page runs
+        st.navigation([st.Page(path, default=name == "home") for name, path in PAGES.items()],
+                      position="hidden")  # every page file: the one asked for is found
         st.rerun()
+
+
+def menu(sections: dict[str, list]) -> None:
+    """The app's own navigation in the sidebar: a link to each page the visitor may open.
+
+    Streamlit's navigation widget is off (`showSidebarNavigation = false`, position "hidden")
+    so that no page-file menu can ever show; these links are drawn by app.py alone."""
+    with st.container(key="w4r-menu"):
+        for section, pages in sections.items():
+            st.caption(section)
+            for page in pages:
+                st.page_link(page)
 
 
 # --- the database of this run ------------------------------------------------------------------
