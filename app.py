@@ -4,8 +4,10 @@ import time
 
 import streamlit as st
 
-from w4r import state, ui
+from w4r import memory, state, ui
 from w4r.ui import _, kiosk
+
+memory.settle()  # what lives as long as the server stays out of the collection after each run
 
 st.set_page_config(page_title=_("Write for Rights · w4r"), page_icon="✉️", layout="wide")
 

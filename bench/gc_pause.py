@@ -1,0 +1,104 @@
+"""Print what the garbage collection Streamlit runs after every script run costs, here and in
+another checkout.
+
+Streamlit calls `gc.collect(2)` after each script run (`runner.postScriptGC`); a full
+collection walks every object the process tracks. This walks a pupil's whole journey with
+AppTest (home, cases, write, print, tally: every heavy library gets loaded), then times that
+collection after each of N keystroke reruns of the Write page, for this tree and for a
+baseline tree in the same run: read the ratio. It also prints the objects the collector walks
+and those kept out of its way (frozen, see w4r/memory.py) and the process's peak RSS.
+
+Run: .venv/bin/python bench/gc_pause.py [--baseline PATH] [--reruns N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import gc, json, os, resource, statistics, sys, time
+from pathlib import Path
+root = Path(sys.argv[1]); reruns = int(sys.argv[2]); os.environ["W4R_DB"] = sys.argv[3]
+sys.path.insert(0, str(root))
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+class AfterFirstRun(PagesManager):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+app_test_module.PagesManager = AfterFirstRun
+at = AppTest.from_file(str(root / "app.py"), default_timeout=60).run()
+at.switch_page("pages/cases.py").run()
+at.button(key="yecenia-armenta-solidarity").click().run()
+at.switch_page("pages/print.py").run()
+at.switch_page("pages/tally.py").run()
+at.switch_page("pages/write.py").run()
+for step in range(3):  # reach the message step
+    if [w for w in at.text_area if w.key == "w4r.field.message"]:
+        break
+    [b for b in at.button if b.label.startswith("Next:")][0].click().run()
+pauses = []
+for n in range(reruns):
+    [w for w in at.text_area if w.key == "w4r.field.message"][0].input(
+        f"You are not alone. We think of you every day ({n}).").run()
+    assert not at.exception, [e.value for e in at.exception]
+    start = time.perf_counter()
+    gc.collect(2)  # what Streamlit runs after every script run
+    pauses.append(time.perf_counter() - start)
+pauses.sort()
+print(json.dumps({"p50_ms": 1000 * statistics.median(pauses),
+                  "p95_ms": 1000 * pauses[int(0.95 * (len(pauses) - 1))],
+                  "walked": len(gc.get_objects()), "frozen": gc.get_freeze_count(),
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure(tree: Path, reruns: int) -> dict:
+    """Run the child in a fresh process against one checkout; return its figures."""
+    with tempfile.TemporaryDirectory(prefix="w4r-gc-") as tmp:
+        out = subprocess.run([sys.executable, "-c", CHILD, str(tree), str(reruns),
+                              str(Path(tmp) / "w4r.db")], capture_output=True, text=True,
+                             cwd=tree, env=dict(os.environ, PYTHONWARNINGS="ignore"))
+        if out.returncode:
+            raise SystemExit(f"{tree}: {out.stderr[-2000:]}")
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", help="another w4r checkout to measure beside this one")
+    parser.add_argument("--reruns", type=int, default=60)
+    args = parser.parse_args()
+    trees = [("this tree", ROOT)] + ([("baseline", Path(args.baseline))] if args.baseline
+                                     else [])
+    started = time.time()
+    rows = [(name, measure(tree, args.reruns)) for name, tree in trees]
+    print(f"The full collection after each of {args.reruns} keystroke reruns (AppTest, one "
+          "process each, after a whole journey):")
+    print(f"{'':12} {'p50 ms':>8} {'p95 ms':>8} {'walked':>9} {'frozen':>9} {'peak RSS MB':>12}")
+    for name, row in rows:
+        print(f"{name:12} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['walked']:9d} "
+              f"{row['frozen']:9d} {row['rss_mb']:12.0f}")
+    if len(rows) == 2:
+        mine, base = rows[0][1], rows[1][1]
+        print(f"{'ratio':12} {mine['p50_ms'] / base['p50_ms']:8.3f} "
+              f"{mine['p95_ms'] / base['p95_ms']:8.3f} {'':9} {'':9} "
+              f"{mine['rss_mb'] / base['rss_mb']:12.2f}")
+    print(f"({time.time() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
