@@ -25,6 +25,7 @@ bench: $(VENV)/installed  ## print start-up, PDF and tally figures (see docs/BEN
 	$(PY) bench/foundation.py
 	$(PY) bench/pdf.py
 	$(PY) bench/tally.py
+	$(PY) bench/gc_pause.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
