@@ -22,7 +22,8 @@ with code_col:
     st.caption(_("On a school or event network, open w4r through this computer's network address "
                  "(not “localhost”) so that the link and QR code work on other devices."))
 with qr_col:
-    st.image(organizer.qr_svg(link), caption=_("Scan to join"), width=180)
+    st.image(organizer.qr_svg(link), caption=_("Scan to join"), width=180,
+             alt=_("QR code of the join link"))
 
 st.subheader(_("Settings"), anchor=False)
 with st.form("settings"):

@@ -69,7 +69,7 @@ def main() -> int:
         return 1 if problems else 0
     folder = i18n.locale_dir()
     with (folder / i18n.TEMPLATE).open("wb") as handle:
-        write_po(handle, pot, width=100, omit_header=False)
+        write_po(handle, pot, width=100, omit_header=False, include_lineno=False)
     for lang in i18n.LANGUAGES:
         if lang == i18n.DEFAULT:
             continue
@@ -81,7 +81,7 @@ def main() -> int:
             po = Catalog(locale=lang, project="w4r", charset="utf-8")
         po.update(pot, no_fuzzy_matching=True, update_header_comment=False)  # no guesses
         with path.open("wb") as handle:
-            write_po(handle, po, width=100, ignore_obsolete=True)
+            write_po(handle, po, width=100, ignore_obsolete=True, include_lineno=False)
         print(f"{path.relative_to(ROOT)}: {len(missing(lang, pot))} of {len(pot)} to translate")
     return 0
 

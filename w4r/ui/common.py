@@ -257,10 +257,21 @@ _CONTRAST_CSS = """
 [data-testid='stApp'] button, [data-testid='stApp'] input, [data-testid='stApp'] textarea {
   background: #000 !important; outline: 2px solid #ff0 !important; }
 a { text-decoration: underline !important; color: #ff0 !important; }
+[data-testid='stAlertContainer'], [data-testid='stAlertContainer'] *, code, pre,
+[data-testid='stCode'] *, [data-testid='stExpander'] *, [data-testid='stTooltipContent'] *,
+[data-baseweb] *, [data-baseweb='popover'] *, [data-testid='stFileUploaderDropzone'],
+[data-testid='stFileUploaderDropzone'] *, [data-testid='stDateInput'] *, [data-testid='stNumberInput'] *,
+[data-testid='stTimeInput'] * { background: #000 !important; color: #fff; }
+[data-testid='stAlertContainer'] { border: 2px solid #fff !important; }
+[data-testid='stApp'] button:disabled { outline: 2px dashed #9e9e9e !important;
+  color: #bdbdbd !important; cursor: not-allowed; }
+[data-testid='stApp'] button:disabled * { color: #bdbdbd !important; }
+[data-testid='stApp'] [data-testid$='Active'] { outline: 4px solid #ff0 !important;
+  text-decoration: underline !important; }
 """
 # The default theme's grey captions are lighter than WCAG AA allows for small text: darken them.
 _BASE_CSS = "[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] * " \
-            "{ color: #4a4a55 !important; }"
+            "{ color: #4a4a55 !important; opacity: 1 !important; }"
 _KIOSK_CSS = """
 [data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'],
 [data-testid='stToolbar'], [data-testid='stMainMenu'], header { display: none !important; }
