@@ -10,6 +10,13 @@ from w4r.ui import _, kiosk
 st.set_page_config(page_title=_("Write for Rights · w4r"), page_icon="✉️", layout="wide")
 
 with ui.run_database() as database:  # one connection for this run, closed when it ends
+    if state.display_token() is not None:
+        # A projector link (?p=TOKEN): its read-only view and nothing else: no menu, no sign-in.
+        page = st.navigation([st.Page(ui.PAGES["display"], title=_("Projector"), default=True)],
+                             position="hidden")
+        ui.apply_display(kiosk=True)
+        page.run()
+        st.stop()
     state.join_from_link(database)
     session = ui.current_session(database, state.session_code())
     state.default_lang(session.language)

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from test_pages import ROOT, button, no_error, page_html, shown, through_app  # noqa: F401 (autouse fixture)
-from w4r import access, db, kept, letters, sessions, tally
+from w4r import access, db, kept, letters, links, sessions, tally
 from w4r.cases import load_cases
 
 PIN = "482913"
@@ -399,3 +399,64 @@ class TestBatchAndReport:
         assert any("whole school" in c.label for c in at.checkbox)
         assert any("Our class wrote 1 letter for 1 case" in c.value.replace("\\", "")
                    for c in at.caption)
+
+
+def projector_window(db_path, token: str) -> AppTest:
+    """A fresh browser window opened on a projector link (?p=TOKEN)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params["p"] = token
+    return no_error(at.run())
+
+
+class TestProjectorLink:
+    def test_shows_the_projector_view_with_the_join_code_and_qr_and_nothing_else(self, db_path):
+        database = db.connect(db_path)
+        access.create_session(database, PIN, "Class 7B", goal=40, code="7B2026")
+        count_letter(db_path, session_code="7B2026")
+        at = projector_window(db_path, links.issue_display(database, "7B2026"))
+        html_blocks = page_html(at)
+        assert 'w4r-total">1<' in html_blocks and "goal 40" in html_blocks
+        assert 'w4r-join-code">7B2026<' in html_blocks
+        assert at.get("imgs") or at.get("image"), "the join link's QR code"
+        assert any(c.value.replace("\\", "").endswith("/?s=7B2026") for c in at.caption)
+        assert not at.text_input and not at.button and not at.sidebar.children.get(0)
+        for page in ("organizer", *ORGANIZER_PAGES):  # no URL of the app opens from here
+            assert_not_in_navigation(at, page)
+
+    def test_a_wrong_or_revoked_token_is_a_clear_message_and_reveals_nothing(self, db_path):
+        database = db.connect(db_path)
+        access.create_session(database, PIN, "Class 7B", code="7B2026")
+        old = links.issue_display(database, "7B2026")
+        links.issue_display(database, "7B2026")
+        for token in (old, "wrong", "x" * 5000, ""):
+            at = projector_window(db_path, token)
+            assert any("This projector link does not work" in e.value for e in at.error)
+            assert "7B2026" not in page_html(at) + " ".join(m.value for m in at.markdown)
+            assert not at.get("imgs") and not at.get("image")
+
+    def test_the_projector_window_signs_nobody_in(self, db_path):
+        at = signed_in(db_path)
+        token = links.issue_display(db.connect(db_path), db.DEFAULT_SESSION)
+        at.query_params["p"] = token
+        no_error(at.run())
+        assert 'w4r-join-code">CLASS<' in page_html(at)
+        for page in ORGANIZER_PAGES:  # even in a signed-in browser, the link opens its view only
+            assert_not_in_navigation(at, page)
+
+    def test_session_settings_make_a_link_and_a_new_one_ends_the_old(self, db_path):
+        at = on(signed_in(db_path), "session")
+        no_error(button(at, "Make a projector link").click().run())
+        first = next(c.value for c in at.code if "/?p=" in c.value)
+        database = db.connect(db_path)
+        assert links.displayed(database, first.split("?p=")[1]) == db.DEFAULT_SESSION
+        no_error(button(at, "Make a new projector link").click().run())
+        second = next(c.value for c in at.code if "/?p=" in c.value)
+        assert second != first
+        assert links.displayed(database, first.split("?p=")[1]) is None
+        assert links.displayed(database, second.split("?p=")[1]) == db.DEFAULT_SESSION
+
+    def test_the_link_callback_asks_for_the_rights_again(self, db_path):
+        at = on(signed_in(db_path), "session")
+        db.connect(db_path).execute("delete from signins")  # the sign-in ended meanwhile
+        no_error(button(at, "Make a projector link").click().run())
+        assert db.connect(db_path).execute("select count(*) from displays").fetchone()[0] == 0

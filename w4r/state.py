@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from w4r import access, db, letters, pdf, sessions, tally, terms
+from w4r import access, db, letters, links, pdf, sessions, tally, terms
 from w4r.cases import Case
 
 _SESSION = "w4r.session"
@@ -33,6 +33,7 @@ _OUTCOME = "w4r.print_outcome"
 _PENDING = "w4r.pending."
 _REFUSED = "w4r.refused"
 _ONCE = "w4r.once."
+_PROJECTOR_LINK = "w4r.projector_link"
 T = TypeVar("T")
 
 
@@ -59,6 +60,11 @@ def join_from_link(database: db.Database) -> None:
         if not join(database, code):
             notice(f"There is no class or event with the code “{code[:40]}”. You are writing "
                    "in the default session; ask your teacher for the code.")
+
+
+def display_token() -> str | None:
+    """The display token of a projector link (?p=TOKEN), or None for every other address."""
+    return st.query_params.get(links.DISPLAY_PARAM)
 
 
 def notice(text: str | None = None) -> str | None:
@@ -318,6 +324,16 @@ def change_pin(database: db.Database, code: str, old: str, new: str, again: str)
 def lock(database: db.Database) -> None:
     """Sign the organizer out: the sign-in ends and the organizer pages leave the navigation."""
     access.sign_out(database, st.session_state.pop(_ORGANIZER, None) or "")
+
+
+def projector_link(code: str, link: str | None = None) -> str | None:
+    """Keep the projector link just made for a session (with link), or give it back (without):
+    only its hash is stored, so this browser is the only place it can be read again."""
+    if link is not None:
+        st.session_state[_PROJECTOR_LINK] = (code, link)
+        return link
+    kept_one = st.session_state.get(_PROJECTOR_LINK)
+    return kept_one[1] if kept_one and kept_one[0] == code else None
 
 
 def once(name: str, key: str, build: Callable[[], T]) -> T:

@@ -42,6 +42,7 @@ PAGES = {
     "review": "pages/review.py",
     "reports": "pages/reports.py",
     "projector": "pages/projector.py",
+    "display": "pages/display.py",
 }
 STUDENT_PAGES = ("home", "cases", "write", "print", "tally")
 ORGANIZER_PAGES = ("session", "case_file", "review", "reports", "projector")

@@ -1,5 +1,5 @@
 """Organizer pieces: who is signed in, the guard of every organizer page and callback, the join
-link's QR code, and the kept letters' buttons."""
+link's QR code, the projector link's button and the kept letters' buttons."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import io
 import segno
 import streamlit as st
 
-from w4r import kept, rights, sessions, state
+from w4r import kept, links, rights, sessions, state
 from w4r.db import Database
-from w4r.ui.common import PAGES, run_database
+from w4r.ui.common import PAGES, base_url, run_database
 
 
 def signed_in_as(database: Database) -> str | None:
@@ -44,6 +44,14 @@ def qr_svg(text: str) -> str:
     segno.make(text, error="m").save(out, kind="svg", scale=8, border=2, dark="#000",
                                      light="#fff", xmldecl=False, svgns=True)
     return out.getvalue().decode("utf-8")
+
+
+def new_projector_link(code: str) -> None:
+    """Callback: make a new projector link for the session; its previous one stops working."""
+    with run_database() as database:
+        if may(database, "projector", code):
+            state.projector_link(code, links.projector_link(
+                base_url(), links.issue_display(database, code)))
 
 
 # --- callbacks of the kept letters' buttons: each asks again who is signed in -------------------
