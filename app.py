@@ -6,6 +6,7 @@ import streamlit as st
 
 from w4r import state, ui
 from w4r.ui import _, kiosk
+from w4r.ui import organizer as organizer_ui
 
 st.set_page_config(page_title=_("Write for Rights · w4r"), page_icon="✉️", layout="wide")
 
@@ -34,17 +35,22 @@ with ui.run_database() as database:  # one connection for this run, closed when 
         page.run()
         st.stop()
 
+    # The organizer's pages always have their address (a reload or a typed URL finds them, never
+    # "Page not found"), but only a signed-in browser sees them; each page asks for the PIN.
+    shown = "visible" if organizer else "hidden"
     organizer_pages = [
         st.Page(ui.PAGES["organizer"], title=_("Organizer"), icon=":material/lock:"),
+        st.Page(ui.PAGES["session"], title=_("Session settings"), icon=":material/tune:",
+                visibility=shown),
+        st.Page(ui.PAGES["case_file"], title=_("Case file"), icon=":material/folder_open:",
+                visibility=shown),
+        st.Page(ui.PAGES["review"], title=_("Review letters"), icon=":material/fact_check:",
+                visibility=shown),
+        st.Page(ui.PAGES["reports"], title=_("Tally & reports"), icon=":material/summarize:",
+                visibility=shown),
+        st.Page(ui.PAGES["projector"], title=_("Projector"), icon=":material/cast:",
+                visibility=shown),
     ]
-    if organizer:  # the organizer's pages exist only for a browser signed in with the PIN
-        organizer_pages += [
-            st.Page(ui.PAGES["session"], title=_("Session settings"), icon=":material/tune:"),
-            st.Page(ui.PAGES["case_file"], title=_("Case file"), icon=":material/folder_open:"),
-            st.Page(ui.PAGES["review"], title=_("Review letters"), icon=":material/fact_check:"),
-            st.Page(ui.PAGES["reports"], title=_("Tally & reports"), icon=":material/summarize:"),
-            st.Page(ui.PAGES["projector"], title=_("Projector"), icon=":material/cast:"),
-        ]
     page = st.navigation({
         _("Write"): [
             st.Page(ui.PAGES["home"], title=_("Home"), icon=":material/home:", default=True),
@@ -64,4 +70,5 @@ with ui.run_database() as database:  # one connection for this run, closed when 
         ui.language_picker()
         ui.display_switches()
         ui.disclaimer()
+        organizer_ui.keep_sign_in()  # the sign-in cookie follows the sign-in
     page.run()
