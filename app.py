@@ -12,9 +12,12 @@ st.set_page_config(page_title=_("Write for Rights · w4r"), page_icon="✉️", 
 
 with ui.run_database() as database:  # one connection for this run, closed when it ends
     if state.display_token() is not None:
-        # A projector link (?p=TOKEN): its read-only view and nothing else: no menu, no sign-in.
-        page = st.navigation([st.Page(ui.PAGES["display"], title=_("Projector"), default=True)],
-                             position="hidden")
+        # A projector link (?p=TOKEN): its read-only view and nothing else: no menu, no sign-in;
+        # on any of the app's addresses (no "Page not found" for /session?p=…).
+        page = st.navigation([st.Page(ui.PAGES["display"], title=_("Projector"), default=True)]
+                             + [st.Page(ui.PAGES["display"], title=_("Projector"), url_path=name,
+                                        visibility="hidden") for name in ui.PAGES
+                                if name != "display"], position="hidden")
         ui.apply_display(kiosk=True)
         page.run()
         st.stop()

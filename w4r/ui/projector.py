@@ -40,7 +40,9 @@ def join_panel(code: str, link: str) -> None:
             ".w4r-join-code{font-size:4.5rem;font-weight:800;letter-spacing:.08em;"
             "line-height:1.1;font-family:monospace}</style>")
     st.image(qr_svg(link), caption=_("Scan to join"), width=QR_WIDTH)
-    st.caption(inert(link))
+    st.html(f'<div class="w4r-join-link">{html.escape(link)}</div>'
+            "<style>.w4r-join-link{font-size:1.3rem;text-align:center;"
+            "overflow-wrap:anywhere}</style>")
 
 
 def view(session: sessions.Session, names: dict[str, str], link: str,
