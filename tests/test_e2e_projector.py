@@ -169,6 +169,13 @@ def test_an_organizer_stays_signed_in_across_a_reload(browser, db_path):  # noqa
             expect(teacher.get_by_role("heading", name="Review letters")).to_be_visible()
             wall.reload()
             assert_projector_view(wall, app)
+            wall.close()
+
+        with e2e.running_app(db_path) as app:  # a restart: /session is its first request
+            teacher.goto(f"{app}/session")
+            e2e.wait_for_app(teacher)
+            e2e.assert_no_traceback(teacher, "Session settings after a restart", app)
+            expect(teacher.get_by_role("heading", name="Session settings")).to_be_visible()
 
             # Sign out clears the cookie: a reload of an organizer page asks for the PIN.
             e2e.open_page(teacher, "Organizer")

@@ -514,6 +514,18 @@ class TestSignInAcrossAReload:
             if len(value) < 100:
                 assert 'value = ""' in cookie_scripts(at) and f'"{value}"' in cookie_scripts(at)
 
+    def test_a_pin_change_here_puts_the_new_sign_in_in_the_cookie(self, db_path, cookie):
+        at = on(signed_in(db_path), "session")
+        old = state_token(at)
+        fields = {t.label: t for t in at.text_input}
+        fields["Current PIN"].input(PIN)
+        fields["New PIN"].input("new-pin-2026")
+        fields["New PIN again"].input("new-pin-2026")
+        no_error(button(at, "Change the PIN").click().run())
+        no_error(at.run())
+        assert state_token(at) != old
+        assert f'value = "{state_token(at)}"' in cookie_scripts(at)
+
     def test_a_pin_change_elsewhere_ends_the_cookie_sign_in(self, db_path, cookie):
         database = db.connect(db_path)
         access.set_pin(database, db.DEFAULT_SESSION, PIN)

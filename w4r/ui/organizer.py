@@ -63,7 +63,7 @@ def keep_sign_in() -> None:
     if wanted is not None:
         value, dead = wanted
         component_html(_COOKIE_JS % {"name": _js(state.SIGNIN_COOKIE), "value": _js(value),
-                                     "dead": _js(list(dead))}, height=0)
+                                     "dead": _js(list(dead))}, height=0, tab_index=-1)
 
 
 def qr_svg(text: str) -> str:
