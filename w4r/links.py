@@ -13,12 +13,11 @@ import hashlib
 import secrets
 from urllib.parse import urlsplit
 
-from w4r import config, sessions
+from w4r import access, config, sessions
 from w4r.db import Database, now_iso, transaction
 
 DISPLAY_PARAM = "p"  # the query parameter of a projector link
 TOKEN_BYTES = 24
-MAX_TOKEN = 100  # longer query values are not tokens: refused before hashing
 
 
 def host(override: str | None = None) -> str:
@@ -54,7 +53,7 @@ def issue_display(db: Database, code: str) -> str:
 
 def displayed(db: Database, token: str | None) -> str | None:
     """The session a display token shows, or None (unknown, revoked or malformed)."""
-    if not token or len(token) > MAX_TOKEN:
+    if not token or len(token) > access.MAX_TOKEN:
         return None
     row = db.execute("select session_code from displays where token_hash = ?",
                      [_hash(token)]).fetchone()

@@ -37,7 +37,6 @@ _PROJECTOR_LINK = "w4r.projector_link"
 _COOKIE_READ = "w4r.cookie_read"
 _COOKIE_WRITTEN = "w4r.cookie_written"
 SIGNIN_COOKIE = "w4r_signin"  # the organizer's sign-in token, kept across a reload
-MAX_COOKIE = 100  # longer values are not sign-in tokens
 T = TypeVar("T")
 
 
@@ -294,7 +293,7 @@ def _browser_cookies() -> Mapping[str, str]:
 def _cookie(cookies: Mapping[str, str]) -> str:
     """The sign-in cookie's value, if it can be a token (a str of sensible length)."""
     value = cookies.get(SIGNIN_COOKIE)
-    return value if isinstance(value, str) and 0 < len(value) <= MAX_COOKIE else ""
+    return value if isinstance(value, str) and 0 < len(value) <= access.MAX_TOKEN else ""
 
 
 def _restore(database: db.Database, cookies: Mapping[str, str]) -> str | None:
