@@ -14,8 +14,6 @@ from w4r.ui.common import ACTION_LABELS, KIND_LABELS, _, inert, number, run_data
 from w4r.ui.counts import PROJECTOR_REFRESH_S, big_numbers
 from w4r.ui.organizer import qr_svg
 
-QR_WIDTH = 420  # pixels: readable from the back of a classroom
-
 
 def displayed(database: Database, token: str | None) -> sessions.Session | None:
     """The session a projector link shows, or None (unknown, revoked or malformed token)."""
@@ -37,18 +35,18 @@ def join_panel(code: str, link: str) -> None:
     st.html('<div class="w4r-join"><div class="w4r-join-label">' + html.escape(_("Join with the "
             "code")) + f'</div><div class="w4r-join-code">{html.escape(code)}</div></div>'
             "<style>.w4r-join{text-align:center}.w4r-join-label{font-size:1.6rem}"
-            ".w4r-join-code{font-size:4.5rem;font-weight:800;letter-spacing:.08em;"
+            ".w4r-join-code{font-size:clamp(2rem,4.5vw,4.5rem);font-weight:800;letter-spacing:.08em;"
             "line-height:1.1;font-family:monospace}</style>")
-    st.image(qr_svg(link), caption=_("Scan to join"), width=QR_WIDTH)
+    st.image(qr_svg(link), caption=_("Scan to join"), width="stretch")  # the column's width
     st.html(f'<div class="w4r-join-link">{html.escape(link)}</div>'
-            "<style>.w4r-join-link{font-size:1.3rem;text-align:center;"
+            "<style>.w4r-join-link{font-size:clamp(.9rem,1.4vw,1.4rem);text-align:center;"
             "overflow-wrap:anywhere}</style>")
 
 
 def view(session: sessions.Session, names: dict[str, str], link: str,
          still_allowed: Callable[[Database], bool]) -> None:
     """The projector's view: the live tally beside the join code and its QR code."""
-    tally_col, join_col = st.columns([5, 2], gap="large")
+    tally_col, join_col = st.columns([2, 1], gap="large")
     with join_col:
         join_panel(session.code, link)
     with tally_col:
