@@ -500,6 +500,19 @@ class TestSignInAcrossAReload:
         at = on(fresh(db_path), "session")  # a reload of /session: a new, empty tab
         assert titles(at) == ["Session settings"]
 
+    def test_a_reload_writes_in_the_organizers_session_unless_a_join_link_says_otherwise(
+            self, db_path, cookie):
+        database = db.connect(db_path)
+        access.create_session(database, PIN, "Class 7B", code="7B2026")
+        sessions.create(database, "Event hall", kind="event", code="HALL1")
+        cookie[state.SIGNIN_COOKIE] = access.sign_in(database, "7B2026", PIN, "b").token
+        assert fresh(db_path).session_state["w4r.session"] == "7B2026"
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        at.query_params["s"] = "HALL1"
+        no_error(at.run())
+        assert at.session_state["w4r.session"] == "HALL1"
+        assert titles(on(at, "session")) == ["Session settings"]  # still the organizer of 7B
+
     def test_an_expired_revoked_or_made_up_cookie_is_ignored_and_cleared(self, db_path, cookie):
         database = db.connect(db_path)
         access.set_pin(database, db.DEFAULT_SESSION, PIN)

@@ -306,7 +306,7 @@ def _restore(database: db.Database, cookies: Mapping[str, str]) -> str | None:
     if code is None:
         return None
     st.session_state[_ORGANIZER] = token
-    st.session_state[_SESSION] = code
+    st.session_state.setdefault(_SESSION, code)  # a join link in the same address wins
     return token
 
 
