@@ -6,12 +6,23 @@ import streamlit as st
 
 from w4r import memory, state, ui
 from w4r.ui import _, kiosk
+from w4r.ui import organizer as organizer_ui
 
 memory.settle()  # what lives as long as the server stays out of the collection after each run
 
 st.set_page_config(page_title=_("Write for Rights · w4r"), page_icon="✉️", layout="wide")
 
 with ui.run_database() as database:  # one connection for this run, closed when it ends
+    if state.display_token() is not None:
+        # A projector link (?p=TOKEN): its read-only view and nothing else: no menu, no sign-in;
+        # on any of the app's addresses (no "Page not found" for /session?p=…).
+        page = st.navigation([st.Page(ui.PAGES["display"], title=_("Projector"), default=True)]
+                             + [st.Page(ui.PAGES["display"], title=_("Projector"), url_path=name,
+                                        visibility="hidden") for name in ui.PAGES
+                                if name != "display"], position="hidden")
+        ui.apply_display(kiosk=True)
+        page.run()
+        st.stop()
     state.join_from_link(database)
     session = ui.current_session(database, state.session_code())
     state.default_lang(session.language)
@@ -29,17 +40,22 @@ with ui.run_database() as database:  # one connection for this run, closed when 
         page.run()
         st.stop()
 
+    # The organizer's pages always have their address (a reload or a typed URL finds them, never
+    # "Page not found"), but only a signed-in browser sees them; each page asks for the PIN.
+    shown = "visible" if organizer else "hidden"
     organizer_pages = [
         st.Page(ui.PAGES["organizer"], title=_("Organizer"), icon=":material/lock:"),
+        st.Page(ui.PAGES["session"], title=_("Session settings"), icon=":material/tune:",
+                visibility=shown),
+        st.Page(ui.PAGES["case_file"], title=_("Case file"), icon=":material/folder_open:",
+                visibility=shown),
+        st.Page(ui.PAGES["review"], title=_("Review letters"), icon=":material/fact_check:",
+                visibility=shown),
+        st.Page(ui.PAGES["reports"], title=_("Tally & reports"), icon=":material/summarize:",
+                visibility=shown),
+        st.Page(ui.PAGES["projector"], title=_("Projector"), icon=":material/cast:",
+                visibility=shown),
     ]
-    if organizer:  # the organizer's pages exist only for a browser signed in with the PIN
-        organizer_pages += [
-            st.Page(ui.PAGES["session"], title=_("Session settings"), icon=":material/tune:"),
-            st.Page(ui.PAGES["case_file"], title=_("Case file"), icon=":material/folder_open:"),
-            st.Page(ui.PAGES["review"], title=_("Review letters"), icon=":material/fact_check:"),
-            st.Page(ui.PAGES["reports"], title=_("Tally & reports"), icon=":material/summarize:"),
-            st.Page(ui.PAGES["projector"], title=_("Projector"), icon=":material/cast:"),
-        ]
     sections = {
         _("Write"): [
             st.Page(ui.PAGES["home"], title=_("Home"), icon=":material/home:", default=True),
@@ -62,4 +78,5 @@ with ui.run_database() as database:  # one connection for this run, closed when 
         ui.language_picker()
         ui.display_switches()
         ui.disclaimer()
+        organizer_ui.keep_sign_in()  # the sign-in cookie follows the sign-in
     page.run()

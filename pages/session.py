@@ -25,6 +25,18 @@ with qr_col:
     st.image(organizer.qr_svg(link), caption=_("Scan to join"), width=180,
              alt=_("QR code of the join link"))
 
+st.subheader(_("Projector link"), anchor=False)
+st.markdown(_("Show the tally on the wall from any browser window, without signing it in: the "
+              "projector link opens only the projector view (the total, a bar per case, the "
+              "join code and its QR code). Making a new link ends the previous one."))
+made = state.projector_link(session.code)
+if made:
+    st.code(made, language=None)
+    st.link_button(_("Open the projector view"), made, icon=":material/open_in_new:")
+    st.caption(_("Copy it now: w4r keeps only a fingerprint of it and cannot show it again."))
+st.button(_("Make a new projector link") if made else _("Make a projector link"),
+          icon=":material/cast:", on_click=organizer.new_projector_link, args=(session.code,))
+
 st.subheader(_("Settings"), anchor=False)
 with st.form("settings"):
     name = st.text_input(_("Name"), value=session.name, max_chars=sessions.MAX_NAME)

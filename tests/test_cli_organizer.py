@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from w4r import access, cli, db as w4r_db, kept, letters, sessions, tally
+from w4r import access, cli, db as w4r_db, kept, letters, links, sessions, tally
 
 from conftest import SHIPPED_CASES_DIR
 
@@ -426,3 +426,51 @@ def test_export_with_letters_to_stdout(capsys, with_letters):
     data = json.loads(out)
     assert data["session"]["code"] == "SEVENB" and len(data["letters"]) == 2
     assert "¡Ánimo, Jani!\nSeguimos contigo." in {i["parts"]["message"] for i in data["letters"]}
+
+
+class TestSessionLink:
+    @pytest.fixture
+    def dbfile(self, tmp_path, monkeypatch):
+        monkeypatch.delenv("W4R_URL", raising=False)
+        path = tmp_path / "links.db"
+        with w4r_db.opened(path) as database:
+            access.create_session(database, "482913", "Class 7B", code="7B2026")
+        return path
+
+    def test_the_join_link(self, capsys, dbfile):
+        code, out, err = run(capsys, "--db", dbfile, "session", "link", "7b-2026")
+        assert code == 0, err
+        assert out == "http://localhost:8501/?s=7B2026\n"
+
+    def test_the_join_link_on_another_host(self, capsys, dbfile, monkeypatch):
+        code, out, _err = run(capsys, "--db", dbfile, "session", "link", "7B2026", "--host",
+                              "http://192.168.1.20:8501/")
+        assert (code, out) == (0, "http://192.168.1.20:8501/?s=7B2026\n")
+        monkeypatch.setenv("W4R_URL", "https://w4r.example.org")
+        code, out, _err = run(capsys, "--db", dbfile, "session", "link", "7B2026")
+        assert (code, out) == (0, "https://w4r.example.org/?s=7B2026\n")
+
+    def test_a_projector_link_shows_the_session_and_a_new_one_revokes_it(self, capsys, dbfile):
+        code, out, err = run(capsys, "--db", dbfile, "session", "link", "7B2026",
+                             "--projector", "--host", "http://10.0.0.5:8501")
+        assert code == 0, err
+        assert out.startswith("http://10.0.0.5:8501/?p=") and out.count("\n") == 1
+        first = out.strip().split("?p=", 1)[1]
+        assert "stopped working" in err
+        with w4r_db.opened(dbfile) as database:
+            assert links.displayed(database, first) == "7B2026"
+            assert access.signed_in(database, first) is None  # it signs nobody in
+        _code, out, _err = run(capsys, "--db", dbfile, "session", "link", "7B2026", "--projector")
+        second = out.strip().split("?p=", 1)[1]
+        with w4r_db.opened(dbfile) as database:
+            assert links.displayed(database, first) is None
+            assert links.displayed(database, second) == "7B2026"
+
+    def test_an_unknown_session_or_bad_host_is_one_line(self, capsys, dbfile):
+        code, out, err = run(capsys, "--db", dbfile, "session", "link", "NOPE99", "--projector")
+        assert (code, out) == (1, "")
+        assert "no session" in one_line(err)
+        code, out, err = run(capsys, "--db", dbfile, "session", "link", "7B2026", "--host",
+                             "192.168.1.20")
+        assert (code, out) == (1, "")
+        assert "not a web address" in one_line(err)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from test_e2e import _need, browser  # noqa: F401 (fixture: skips locally, fails in CI)
-from w4r import access, db, sessions
+from w4r import access, db, links, sessions
 
 try:
     import e2e_support as e2e
@@ -46,8 +46,10 @@ def app(tmp_path_factory):
     access.set_pin(database, db.DEFAULT_SESSION, PIN)
     access.create_session(database, PIN, "Town fair", kind="event", code=KIOSK)
     sessions.update(database, KIOSK, kiosk=True, idle_seconds=600)
+    display = links.issue_display(database, db.DEFAULT_SESSION)
     database.conn.close()
     with e2e.running_app(path) as url:
+        url.display = display
         yield url
 
 
@@ -178,3 +180,15 @@ def test_organizer_pages_have_no_serious_findings(browser, app, axe, theme):  # 
     finally:
         page.context.close()
     audit.assert_clean(6)
+
+
+def test_the_projector_link_has_no_serious_findings(browser, app, axe):  # noqa: F811
+    audit = Audit(axe, app)
+    page = _page(browser, {"width": 1920, "height": 1080})
+    try:
+        page.goto(f"{app}/?p={app.display}")
+        e2e.wait_for_app(page)
+        audit(page, "projector link")
+    finally:
+        page.context.close()
+    audit.assert_clean(1)

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from test_pages import ROOT, button, no_error, page_html, shown, through_app  # noqa: F401 (autouse fixture)
-from w4r import access, db, kept, letters, sessions, tally
+from w4r import access, db, kept, letters, links, sessions, state, tally
 from w4r.cases import load_cases
 
 PIN = "482913"
@@ -64,12 +64,19 @@ def titles(at: AppTest) -> list[str]:
     return [t.value for t in at.title]
 
 
+def assert_asks_for_the_pin(at: AppTest, page: str) -> None:
+    """The page's address exists (a reload or a typed URL finds it, never "Page not found"),
+    but without a live sign-in it shows the Organizer page's sign-in, not the page."""
+    at = on(at, page)
+    assert titles(at) == ["Organizer"], titles(at)
+    assert not any("Join code:" in m.value for m in at.markdown)
+
+
 class TestPin:
     def test_organizer_pages_are_not_reachable_without_the_pin(self, db_path):
-        at = fresh(db_path)
         for page in ORGANIZER_PAGES:
-            assert_not_in_navigation(at, page)
-        assert titles(on(at, "organizer")) == ["Organizer"]  # only the sign-in page is there
+            assert_asks_for_the_pin(fresh(db_path), page)
+        assert titles(on(fresh(db_path), "organizer")) == ["Organizer"]
 
     def test_first_use_with_the_setup_code_sets_the_pin_and_opens_the_pages(self, db_path):
         at = signed_in(db_path)
@@ -86,7 +93,7 @@ class TestPin:
         for guess in ("", "ABCD-EFGH-JKLM"):
             at = first_pin_form(db_path, setup_code=guess)
             assert any("setup code is not right" in e.value for e in at.error)
-            assert_not_in_navigation(at, "session")
+            assert_asks_for_the_pin(at, "session")
         assert not access.has_pin(db.connect(db_path), db.DEFAULT_SESSION)
 
     def test_two_different_pins_are_refused(self, db_path):
@@ -112,7 +119,7 @@ class TestPin:
         at.text_input[1].input(PIN)  # right PIN, but this browser waits
         no_error(button(at, "Sign in").click().run())
         assert at.error and at.error[0].value.startswith("Too many wrong PINs")
-        assert_not_in_navigation(at, "session")
+        assert_asks_for_the_pin(at, "session")
         teacher = on(fresh(db_path), "organizer")  # another browser: not locked out
         teacher.text_input[1].input(PIN)
         no_error(button(teacher, "Sign in").click().run())
@@ -132,19 +139,19 @@ class TestPin:
         assert any("The PIN is changed" in s.value for s in at.success)
         assert titles(on(at, "session")) == ["Session settings"]  # the changer stays in
         no_error(other.run())
-        assert_not_in_navigation(other, "session")  # the other browser is signed out
+        assert_asks_for_the_pin(other, "session")  # the other browser is signed out
 
     def test_an_expired_sign_in_removes_the_pages(self, db_path):
         at = signed_in(db_path)
         db.connect(db_path).execute("update signins set last_seen = last_seen - ?",
                                     [access.SIGNIN_IDLE_S + 1])
         no_error(at.run())
-        assert_not_in_navigation(at, "session")
+        assert_asks_for_the_pin(at, "session")
 
     def test_sign_out_removes_the_pages(self, db_path):
         at = signed_in(db_path)
         no_error(button(at, "Sign out").click().run())
-        assert_not_in_navigation(at, "review")
+        assert_asks_for_the_pin(at, "review")
 
     def test_create_a_session_with_its_pin(self, db_path):
         at = signed_in(db_path)
@@ -399,3 +406,147 @@ class TestBatchAndReport:
         assert any("whole school" in c.label for c in at.checkbox)
         assert any("Our class wrote 1 letter for 1 case" in c.value.replace("\\", "")
                    for c in at.caption)
+
+
+def projector_window(db_path, token: str) -> AppTest:
+    """A fresh browser window opened on a projector link (?p=TOKEN)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params["p"] = token
+    return no_error(at.run())
+
+
+class TestProjectorLink:
+    def test_shows_the_projector_view_with_the_join_code_and_qr_and_nothing_else(self, db_path):
+        database = db.connect(db_path)
+        access.create_session(database, PIN, "Class 7B", goal=40, code="7B2026")
+        count_letter(db_path, session_code="7B2026")
+        at = projector_window(db_path, links.issue_display(database, "7B2026"))
+        html_blocks = page_html(at)
+        assert 'w4r-total">1<' in html_blocks and "goal 40" in html_blocks
+        assert 'w4r-join-code">7B2026<' in html_blocks
+        assert at.get("imgs") or at.get("image"), "the join link's QR code"
+        assert '/?s=7B2026</div>' in html_blocks
+        assert not at.text_input and not at.button and not at.sidebar.children.get(0)
+        for page in ("organizer", *ORGANIZER_PAGES):  # no URL of the app opens from here
+            assert_not_in_navigation(at, page)
+
+    def test_a_wrong_or_revoked_token_is_a_clear_message_and_reveals_nothing(self, db_path):
+        database = db.connect(db_path)
+        access.create_session(database, PIN, "Class 7B", code="7B2026")
+        old = links.issue_display(database, "7B2026")
+        links.issue_display(database, "7B2026")
+        for token in (old, "wrong", "x" * 5000, ""):
+            at = projector_window(db_path, token)
+            assert any("This projector link does not work" in e.value for e in at.error)
+            assert "7B2026" not in page_html(at) + " ".join(m.value for m in at.markdown)
+            assert not at.get("imgs") and not at.get("image")
+
+    def test_the_projector_window_signs_nobody_in(self, db_path):
+        at = signed_in(db_path)
+        token = links.issue_display(db.connect(db_path), db.DEFAULT_SESSION)
+        at.query_params["p"] = token
+        no_error(at.run())
+        assert 'w4r-join-code">CLASS<' in page_html(at)
+        for page in ORGANIZER_PAGES:  # even in a signed-in browser, the link opens its view only
+            assert_not_in_navigation(at, page)
+
+    def test_session_settings_make_a_link_and_a_new_one_ends_the_old(self, db_path):
+        at = on(signed_in(db_path), "session")
+        no_error(button(at, "Make a projector link").click().run())
+        first = next(c.value for c in at.code if "/?p=" in c.value)
+        database = db.connect(db_path)
+        assert links.displayed(database, first.split("?p=")[1]) == db.DEFAULT_SESSION
+        no_error(button(at, "Make a new projector link").click().run())
+        second = next(c.value for c in at.code if "/?p=" in c.value)
+        assert second != first
+        assert links.displayed(database, first.split("?p=")[1]) is None
+        assert links.displayed(database, second.split("?p=")[1]) == db.DEFAULT_SESSION
+
+    def test_the_link_callback_asks_for_the_rights_again(self, db_path):
+        at = on(signed_in(db_path), "session")
+        db.connect(db_path).execute("delete from signins")  # the sign-in ended meanwhile
+        no_error(button(at, "Make a projector link").click().run())
+        assert db.connect(db_path).execute("select count(*) from displays").fetchone()[0] == 0
+
+
+def cookie_scripts(at: AppTest) -> str:
+    """The scripts that set or clear the sign-in cookie (st.components.v1.html iframes)."""
+    return " ".join(e.proto.srcdoc for e in at.get("iframe"))
+
+
+class TestSignInAcrossAReload:
+    """A reload starts an empty tab: the sign-in comes back from the w4r_signin cookie (AppTest
+    cannot hold cookies: the browser's are given here; test_e2e_projector.py uses real ones)."""
+
+    @pytest.fixture
+    def cookie(self, monkeypatch):
+        jar: dict[str, str] = {}
+        monkeypatch.setattr(state, "_browser_cookies", lambda: jar)
+        return jar
+
+    def test_signing_in_sets_the_cookie_and_signing_out_clears_it(self, db_path, cookie):
+        at = signed_in(db_path)
+        token = state_token(at)
+        script = cookie_scripts(at)
+        assert f'value = "{token}"' in script and "SameSite=Strict" in script
+        assert "?p=" not in script and token not in " ".join(at.query_params.values())
+        no_error(button(at, "Sign out").click().run())
+        assert 'value = ""' in cookie_scripts(at) and f'"{token}"' in cookie_scripts(at)
+
+    def test_a_reload_with_a_live_cookie_stays_signed_in(self, db_path, cookie):
+        database = db.connect(db_path)
+        access.set_pin(database, db.DEFAULT_SESSION, PIN)
+        cookie[state.SIGNIN_COOKIE] = access.sign_in(database, db.DEFAULT_SESSION, PIN, "b").token
+        at = on(fresh(db_path), "session")  # a reload of /session: a new, empty tab
+        assert titles(at) == ["Session settings"]
+
+    def test_a_reload_writes_in_the_organizers_session_unless_a_join_link_says_otherwise(
+            self, db_path, cookie):
+        database = db.connect(db_path)
+        access.create_session(database, PIN, "Class 7B", code="7B2026")
+        sessions.create(database, "Event hall", kind="event", code="HALL1")
+        cookie[state.SIGNIN_COOKIE] = access.sign_in(database, "7B2026", PIN, "b").token
+        assert fresh(db_path).session_state["w4r.session"] == "7B2026"
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        at.query_params["s"] = "HALL1"
+        no_error(at.run())
+        assert at.session_state["w4r.session"] == "HALL1"
+        assert titles(on(at, "session")) == ["Session settings"]  # still the organizer of 7B
+
+    def test_an_expired_revoked_or_made_up_cookie_is_ignored_and_cleared(self, db_path, cookie):
+        database = db.connect(db_path)
+        access.set_pin(database, db.DEFAULT_SESSION, PIN)
+        expired = access.sign_in(database, db.DEFAULT_SESSION, PIN, "b", now=1.0).token
+        signed_out = access.sign_in(database, db.DEFAULT_SESSION, PIN, "b").token
+        access.sign_out(database, signed_out)
+        display = links.issue_display(database, db.DEFAULT_SESSION)
+        for value in (expired, signed_out, display, "made-up", "x" * 5000):
+            cookie[state.SIGNIN_COOKIE] = value
+            at = fresh(db_path)
+            assert_asks_for_the_pin(at, "session")
+            if len(value) < 100:
+                assert 'value = ""' in cookie_scripts(at) and f'"{value}"' in cookie_scripts(at)
+
+    def test_a_pin_change_here_puts_the_new_sign_in_in_the_cookie(self, db_path, cookie):
+        at = on(signed_in(db_path), "session")
+        old = state_token(at)
+        fields = {t.label: t for t in at.text_input}
+        fields["Current PIN"].input(PIN)
+        fields["New PIN"].input("new-pin-2026")
+        fields["New PIN again"].input("new-pin-2026")
+        no_error(button(at, "Change the PIN").click().run())
+        no_error(at.run())
+        assert state_token(at) != old
+        assert f'value = "{state_token(at)}"' in cookie_scripts(at)
+
+    def test_a_pin_change_elsewhere_ends_the_cookie_sign_in(self, db_path, cookie):
+        database = db.connect(db_path)
+        access.set_pin(database, db.DEFAULT_SESSION, PIN)
+        cookie[state.SIGNIN_COOKIE] = access.sign_in(database, db.DEFAULT_SESSION, PIN, "b").token
+        access.set_pin(database, db.DEFAULT_SESSION, "new-pin-2026")
+        assert_asks_for_the_pin(fresh(db_path), "review")
+
+
+def state_token(at: AppTest) -> str:
+    """The sign-in token this AppTest browser holds."""
+    return at.session_state["w4r.organizer"]

@@ -32,6 +32,7 @@ SESSION_FREE_TRIES = 10  # wrong PINs for one session, from any browsers, before
 SESSION_WAIT_S = 2.0  # then one try every SESSION_WAIT_S …
 SESSION_MAX_WAIT_S = 3.0  # … never more: the rightful organizer is never locked out for long
 SIGNIN_IDLE_S = 30 * 60.0  # a sign-in unused this long expires
+MAX_TOKEN = 100  # no sign-in or display token is longer: longer values are refused unread
 SEEN_EVERY_S = 60.0  # how often a used sign-in's last_seen is written
 SETUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 SETUP_LENGTH = 12

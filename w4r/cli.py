@@ -11,8 +11,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from w4r import (access, casepack, config, db, kept, letters, pdf, printer, prompts, reports,
-                 sessions, tally, terms, tone)
+from w4r import (access, casepack, config, db, kept, letters, links, pdf, printer, prompts,
+                 reports, sessions, tally, terms, tone)
 from w4r.cases import CaseSet, load_cases
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -133,6 +133,14 @@ def build_parser() -> Parser:
     slist = session_cmd.add_parser("list", help="list the sessions")
     slist.add_argument("--json", action="store_true", help="print JSON")
     slist.set_defaults(run=cmd_session_list)
+    link = session_cmd.add_parser("link", help="print a session's join link (?s=CODE), or with "
+                                  "--projector a new projector link (the old one stops working)")
+    link.add_argument("code", help="session code")
+    link.add_argument("--projector", action="store_true",
+                      help="a new read-only projector link (?p=TOKEN) for the tally on a wall")
+    link.add_argument("--host", help="the address pupils' devices reach, e.g. "
+                      "http://192.168.1.20:8501 (default: $W4R_URL or http://localhost:8501)")
+    link.set_defaults(run=cmd_session_link)
 
     printing = groups.add_parser("print", help="print the kept letters of a session")
     print_cmd = printing.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
@@ -446,6 +454,23 @@ def cmd_session_setup_code(args: argparse.Namespace) -> int:
     hours = round(access.SETUP_TTL_S / 3600)
     print(f"Organizer setup code for {session.name} ({session.code}): {setup_code}\n"
           f"Type it on the Organizer page to choose the PIN. It works once, for {hours} hours.")
+    return EXIT_OK
+
+
+def cmd_session_link(args: argparse.Namespace) -> int:
+    """Print a session's join link, or a new projector link (revoking the previous one)."""
+    try:
+        base = links.host(args.host)
+    except ValueError as exc:
+        raise Failure(f"link: --host: {exc}") from exc
+    database = db.connect(args.db)
+    session = _session(database, args.code)
+    if not args.projector:
+        print(sessions.join_link(base, session.code))
+        return EXIT_OK
+    print(links.projector_link(base, links.issue_display(database, session.code)))
+    print(f"Projector link for {session.name} ({session.code}): it shows the tally only. Any "
+          f"older projector link of {session.code} stopped working.", file=sys.stderr)
     return EXIT_OK
 
 

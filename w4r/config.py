@@ -9,6 +9,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = PROJECT_DIR / "content"
 DEFAULT_DB = PROJECT_DIR / "data" / "w4r.db"
 FONTS_DIR = DEFAULT_CONTENT / "fonts"
+DEFAULT_URL = "http://localhost:8501"
 
 
 def db_path(override: str | os.PathLike | None = None) -> Path:
@@ -24,3 +25,8 @@ def content_dir(override: str | os.PathLike | None = None) -> Path:
 def cases_dir(content: str | os.PathLike | None = None) -> Path:
     """Return the folder of case files inside the content folder."""
     return content_dir(content) / "cases"
+
+
+def public_url(override: str | None = None) -> str:
+    """The address pupils' devices reach the app at: the override, else $W4R_URL, else localhost."""
+    return override or os.environ.get("W4R_URL") or DEFAULT_URL

@@ -137,7 +137,15 @@ def _v7(db: Database) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN head_count INTEGER NOT NULL DEFAULT 0")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+def _v9(db: Database) -> None:
+    """Projector links: the hash of each session's one read-only display token."""
+    db["displays"].create({"session_code": str, "token_hash": str, "created_at": str},
+                          pk="session_code", not_null={"token_hash", "created_at"},
+                          foreign_keys=[("session_code", "sessions", "code")])
+    db["displays"].create_index(["token_hash"], unique=True)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v9]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

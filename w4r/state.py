@@ -7,13 +7,13 @@ plain `Draft` kept under a non-widget key, and widgets are re-seeded from it on 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TypeVar
 
 import streamlit as st
 
-from w4r import access, db, letters, pdf, sessions, tally, terms
+from w4r import access, db, letters, links, pdf, sessions, tally, terms
 from w4r.cases import Case
 
 _SESSION = "w4r.session"
@@ -33,6 +33,10 @@ _OUTCOME = "w4r.print_outcome"
 _PENDING = "w4r.pending."
 _REFUSED = "w4r.refused"
 _ONCE = "w4r.once."
+_PROJECTOR_LINK = "w4r.projector_link"
+_COOKIE_READ = "w4r.cookie_read"
+_COOKIE_WRITTEN = "w4r.cookie_written"
+SIGNIN_COOKIE = "w4r_signin"  # the organizer's sign-in token, kept across a reload
 T = TypeVar("T")
 
 
@@ -59,6 +63,11 @@ def join_from_link(database: db.Database) -> None:
         if not join(database, code):
             notice(f"There is no class or event with the code “{code[:40]}”. You are writing "
                    "in the default session; ask your teacher for the code.")
+
+
+def display_token() -> str | None:
+    """The display token of a projector link (?p=TOKEN), or None for every other address."""
+    return st.query_params.get(links.DISPLAY_PARAM)
 
 
 def notice(text: str | None = None) -> str | None:
@@ -276,13 +285,54 @@ def browser_id() -> str:
     return st.session_state.setdefault(_BROWSER, secrets.token_urlsafe(16))
 
 
-def organizer_code(database: db.Database) -> str | None:
-    """The session this browser's organizer signed in to, or None (expired, PIN changed)."""
-    token = st.session_state.get(_ORGANIZER)
+def _browser_cookies() -> Mapping[str, str]:
+    """The cookies the browser sent when this tab connected (a reload connects again)."""
+    return st.context.cookies
+
+
+def _cookie(cookies: Mapping[str, str]) -> str:
+    """The sign-in cookie's value, if it can be a token (a str of sensible length)."""
+    value = cookies.get(SIGNIN_COOKIE)
+    return value if isinstance(value, str) and 0 < len(value) <= access.MAX_TOKEN else ""
+
+
+def _restore(database: db.Database, cookies: Mapping[str, str]) -> str | None:
+    """The sign-in token of the browser's cookie, read once per tab, if it is still live."""
+    if st.session_state.get(_COOKIE_READ):
+        return None
+    st.session_state[_COOKIE_READ] = True
+    token = _cookie(cookies)
+    code = access.signed_in(database, token) if token else None
+    if code is None:
+        return None
+    st.session_state[_ORGANIZER] = token
+    st.session_state.setdefault(_SESSION, code)  # a join link in the same address wins
+    return token
+
+
+def organizer_code(database: db.Database, cookies: Mapping[str, str] | None = None) -> str | None:
+    """The session this browser's organizer signed in to, or None (expired, PIN changed).
+
+    After a reload the tab starts empty: the sign-in comes back from the browser's cookie."""
+    token = st.session_state.get(_ORGANIZER) or _restore(
+        database, _browser_cookies() if cookies is None else cookies)
     code = access.signed_in(database, token) if token else None
     if token and code is None:
         st.session_state.pop(_ORGANIZER, None)
     return code
+
+
+def signin_cookie(cookies: Mapping[str, str] | None = None) -> tuple[str, tuple[str, ...]] | None:
+    """What the browser's sign-in cookie should hold now: (the live token, ()), or ("", the
+    dead tokens it is cleared from), or None when there is nothing to keep or clear."""
+    token = st.session_state.get(_ORGANIZER)
+    if token:
+        st.session_state[_COOKIE_WRITTEN] = token
+        return token, ()
+    cookies = _browser_cookies() if cookies is None else cookies
+    dead = tuple(dict.fromkeys(t for t in (_cookie(cookies),
+                                          st.session_state.get(_COOKIE_WRITTEN)) if t))
+    return ("", dead) if dead else None
 
 
 def _signed_in(database: db.Database, attempt: access.Attempt, code: str) -> access.Attempt:
@@ -318,6 +368,16 @@ def change_pin(database: db.Database, code: str, old: str, new: str, again: str)
 def lock(database: db.Database) -> None:
     """Sign the organizer out: the sign-in ends and the organizer pages leave the navigation."""
     access.sign_out(database, st.session_state.pop(_ORGANIZER, None) or "")
+
+
+def projector_link(code: str, link: str | None = None) -> str | None:
+    """Keep the projector link just made for a session (with link), or give it back (without):
+    only its hash is stored, so this browser is the only place it can be read again."""
+    if link is not None:
+        st.session_state[_PROJECTOR_LINK] = (code, link)
+        return link
+    kept_one = st.session_state.get(_PROJECTOR_LINK)
+    return kept_one[1] if kept_one and kept_one[0] == code else None
 
 
 def once(name: str, key: str, build: Callable[[], T]) -> T:

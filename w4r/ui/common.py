@@ -41,6 +41,7 @@ PAGES = {
     "review": "pages/review.py",
     "reports": "pages/reports.py",
     "projector": "pages/projector.py",
+    "display": "pages/display.py",
 }
 STUDENT_PAGES = ("home", "cases", "write", "print", "tally")
 ORGANIZER_PAGES = ("session", "case_file", "review", "reports", "projector")
@@ -85,7 +86,8 @@ def menu(sections: dict[str, list]) -> None:
         for section, pages in sections.items():
             st.caption(section)
             for page in pages:
-                st.page_link(page)
+                if page.visibility == "visible":  # a hidden page keeps its address, no link
+                    st.page_link(page)
 
 
 # --- the database of this run ------------------------------------------------------------------

@@ -1,16 +1,18 @@
 """Organizer pieces: who is signed in, the guard of every organizer page and callback, the join
-link's QR code, and the kept letters' buttons."""
+link's QR code, the projector link's button and the kept letters' buttons."""
 
 from __future__ import annotations
 
 import io
+import json
 
 import segno
 import streamlit as st
+from streamlit.components.v1 import html as component_html
 
-from w4r import kept, rights, sessions, state
+from w4r import kept, links, rights, sessions, state
 from w4r.db import Database
-from w4r.ui.common import PAGES, run_database
+from w4r.ui.common import PAGES, base_url, run_database
 
 
 def signed_in_as(database: Database) -> str | None:
@@ -38,12 +40,46 @@ def require(database: Database, action: str) -> sessions.Session:
     return found
 
 
+# Sets the sign-in cookie of the app (the iframe of st.components.v1.html is same-origin), or
+# clears it when it still holds a token that ended. Never in the URL; Secure on https.
+_COOKIE_JS = """<script>(() => {
+const name = %(name)s, value = %(value)s, dead = %(dead)s;
+const app = window.parent, page = app.document;
+const now = (page.cookie.split("; ").find(c => c.startsWith(name + "=")) || "").slice(name.length + 1);
+const flags = "; path=/; SameSite=Strict" + (app.location.protocol === "https:" ? "; Secure" : "");
+if (value && now !== value) page.cookie = name + "=" + value + flags;
+if (!value && now && dead.includes(now)) page.cookie = name + "=; Max-Age=0" + flags;
+})();</script>"""
+
+
+def _js(value: object) -> str:
+    return json.dumps(value).replace("<", "\\u003c")
+
+
+def keep_sign_in() -> None:
+    """Keep this browser's sign-in across a reload in a cookie (w4r_signin), or clear a cookie
+    whose sign-in ended (signed out, expired, PIN changed)."""
+    wanted = state.signin_cookie()
+    if wanted is not None:
+        value, dead = wanted
+        component_html(_COOKIE_JS % {"name": _js(state.SIGNIN_COOKIE), "value": _js(value),
+                                     "dead": _js(list(dead))}, height=0, tab_index=-1)
+
+
 def qr_svg(text: str) -> str:
     """A QR code of a text (a join link) as an SVG image, dark on white."""
     out = io.BytesIO()
     segno.make(text, error="m").save(out, kind="svg", scale=8, border=2, dark="#000",
                                      light="#fff", xmldecl=False, svgns=True)
     return out.getvalue().decode("utf-8")
+
+
+def new_projector_link(code: str) -> None:
+    """Callback: make a new projector link for the session; its previous one stops working."""
+    with run_database() as database:
+        if may(database, "projector", code):
+            state.projector_link(code, links.projector_link(
+                base_url(), links.issue_display(database, code)))
 
 
 # --- callbacks of the kept letters' buttons: each asks again who is signed in -------------------
