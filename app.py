@@ -5,11 +5,13 @@ import time
 import streamlit as st
 
 from w4r import state, ui
-from w4r.ui import _, kiosk
+from w4r.ui import _, kiosk, storage
 
 st.set_page_config(page_title=_("Write for Rights · w4r"), page_icon="✉️", layout="wide")
 
-with ui.run_database() as database:  # one connection for this run, closed when it ends
+# one connection for this run, closed when it ends; a storage problem while drawing shows as a
+# short message (what was drawn stays), never as Streamlit's error box or a server path
+with storage.page_guard(), ui.run_database() as database:
     state.join_from_link(database)
     session = ui.current_session(database, state.session_code())
     state.default_lang(session.language)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import tally, ui
-from w4r.ui import _, counts, organizer
+from w4r.ui import _, counts, organizer, storage
 
 ui.entered_through_app()
 
@@ -17,6 +17,12 @@ st.caption(_("For the wall: hide the menu with « and press F11 for full screen.
 @st.fragment(run_every=counts.PROJECTOR_REFRESH_S)
 def live_tally() -> None:
     """Redraw the numbers from the database, every few seconds, without reloading the page."""
+    with storage.page_guard():  # a busy tally: a short message now, the numbers next time
+        draw_tally()
+
+
+def draw_tally() -> None:
+    """The numbers, by case, and the latest letters."""
     with ui.run_database() as connection:
         if not organizer.may(connection, "projector", session.code):
             st.rerun(scope="app")  # the sign-in expired or the PIN changed

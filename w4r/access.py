@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from w4r import sessions
-from w4r.db import Database, transaction
+from w4r.db import BUSY, STORAGE_ERRORS, Database, problem, transaction
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # about 50 ms and 16 MB per try
 SALT_BYTES = 16
@@ -284,7 +284,11 @@ def signed_in(db: Database, token: str, now: float | None = None,
         db.execute("delete from signins where token_hash = ?", [hashed])
         return None
     if now - last_seen >= SEEN_EVERY_S:
-        db.execute("update signins set last_seen = ? where token_hash = ?", [now, hashed])
+        try:
+            db.execute("update signins set last_seen = ? where token_hash = ?", [now, hashed])
+        except STORAGE_ERRORS as exc:  # bookkeeping: a busy tally skips it until next time
+            if problem(exc) != BUSY:
+                raise
     return code
 
 

@@ -33,6 +33,7 @@ _OUTCOME = "w4r.print_outcome"
 _PENDING = "w4r.pending."
 _REFUSED = "w4r.refused"
 _ONCE = "w4r.once."
+_STORAGE = "w4r.storage_problem"
 T = TypeVar("T")
 
 
@@ -264,6 +265,14 @@ def refused(problems: tuple[str, ...] | None = None) -> tuple[str, ...]:
     return st.session_state.pop(_REFUSED, ())
 
 
+def storage_problem(text: str | None = None) -> str | None:
+    """Leave what went wrong with the storage for the page (with text), or take it (without)."""
+    if text is not None:
+        st.session_state[_STORAGE] = text
+        return None
+    return st.session_state.pop(_STORAGE, None)
+
+
 def celebrate() -> bool:
     """True once, on the rerun right after a letter was newly counted."""
     return bool(st.session_state.pop(_CELEBRATE, False))
@@ -347,7 +356,7 @@ _DISPLAY = "w4r.display."
 _SEEN = "w4r.seen"
 _PHASE = "w4r.kiosk.phase"
 _VISITOR_KEYS = (_DRAFT, _STEP, _TRANSLATION, _PRINTED, _CELEBRATE, _LANG,
-                 _SENT, _OUTCOME, _PHASE, _REFUSED)
+                 _SENT, _OUTCOME, _PHASE, _REFUSED, _STORAGE)
 
 
 def ui_lang() -> str:
