@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from test_kiosk_pages import db_path, kiosk, write_a_letter  # noqa: F401 (fixtures)
 from test_organizer_pages import first_pin_form, on
 from test_pages import ROOT, button, field, no_error, through_app, write_for  # noqa: F401
 from w4r import db, sessions, tally
@@ -341,3 +342,53 @@ def test_signing_in_on_a_locked_tally_says_so(tmp_path, monkeypatch):
         button(at, "Sign in").click().run()
         assert_clear(at, "The tally is busy", "You are not signed in", folder=tmp_path)
         assert button(at, "Sign in")
+
+
+# --- the kiosk -------------------------------------------------------------------------------------
+
+def test_the_kiosk_on_a_locked_tally_says_so_and_keeps_the_letter(kiosk, db_path, tmp_path):
+    at = write_a_letter(kiosk)
+    with write_locked(db_path, 15):
+        started = time.monotonic()
+        button(at, "Count my letter").click().run()
+        assert time.monotonic() - started < DEADLINE_S
+        assert_clear(at, "The tally is busy", "Your letter is not counted yet", folder=tmp_path)
+        assert at.header[0].value.startswith("Write for"), "still on the visitor's letter"
+        assert at.text_area[0].value
+    assert rows(db_path) == 0
+    no_error(button(at, "Count my letter").click().run())
+    assert at.title[0].value == "Thank you!" and rows(db_path) == 1
+
+
+def test_a_kiosk_letter_printed_whose_count_failed_is_counted_not_printed_again(
+        kiosk, db_path, tmp_path, fake_lp):
+    sessions.update(db.connect(db_path), db.DEFAULT_SESSION, printer="hall")
+    at = write_a_letter(kiosk)
+    with write_locked(db_path, 15):
+        button(at, "Print my letter").click().run()
+        assert_clear(at, "The tally is busy", "Your letter is printed, but not counted yet",
+                     folder=tmp_path)
+        assert button(at, "Print my letter")
+    assert (tmp_path / "jobs").read_text().count("job") == 1
+    assert rows(db_path) == 0
+    time.sleep(1.1)  # a PDF built a second later would differ in its date: not printed again
+    no_error(button(at, "Print my letter").click().run())
+    assert at.title[0].value == "Thank you!"
+    assert (tmp_path / "jobs").read_text().count("job") == 1, "printed once"
+    assert rows(db_path) == 1
+
+
+# --- kept letters ----------------------------------------------------------------------------------
+
+def test_marking_a_kept_letter_on_a_locked_tally_says_so(organizer, tmp_path):
+    at, path = organizer
+    from test_organizer_pages import count_letter
+    sessions.update(db.connect(path), db.DEFAULT_SESSION, keep_text=True)
+    assert count_letter(path)
+    at = on(at, "review")
+    with write_locked(path, 15):
+        button(at, "Mark printed").click().run()
+        assert_clear(at, "The tally is busy", "Nothing was changed", folder=tmp_path)
+        assert at.title[0].value == "Review letters" and button(at, "Mark printed")
+    with contextlib.closing(raw(path)) as conn:
+        assert conn.execute("select status from letters").fetchone()[0] == "new"

@@ -81,7 +81,7 @@ def print_and_count() -> None:
         state.refused(verdict.problems)
         return
     try:
-        data = pdf.build(verdict.letter, "a4").data
+        data = state.printed(verdict.letter, "a4").data  # the same bytes for the same letter
         if not state.sent_to_printer(data):
             printer.print_pdf(data, session.printer, title="Write for Rights")
             state.mark_sent(data)
