@@ -268,6 +268,21 @@ def test_a_brand_new_install_still_creates_its_file(tmp_path, monkeypatch):
     assert path.exists() and rows(path, "sessions") == 1
 
 
+def test_the_cli_on_a_locked_tally_says_so_in_words(tmp_path, monkeypatch, capsys):
+    from w4r import cli
+    path = tmp_path / "cli.db"
+    db.connect(path).conn.close()
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 300)  # the CLI's own wait is 10 s
+    with write_locked(path, 15):
+        code = cli.main(["--db", str(path), "tally", "add", "--session", "CLASS",
+                         "--case", "yecenia-armenta", "--kind", "appeal"])
+    assert code == 1
+    said = capsys.readouterr().err
+    assert "the database is busy" in said and "run the command again" in said
+    assert "unexpected" not in said and "Traceback" not in said
+    assert rows(path) == 0
+
+
 def test_the_cli_keeps_the_long_wait_and_may_create(tmp_path):
     database = db.connect(tmp_path / "cli.db")
     assert database.execute("PRAGMA busy_timeout").fetchone()[0] == db.BUSY_TIMEOUT_MS

@@ -193,13 +193,15 @@ _ANCHORS: dict[str, sqlite3.Connection] = {}
 MAX_ANCHORS = 4
 
 
-def connect(path: str | Path | None = None, *, busy_ms: int = BUSY_TIMEOUT_MS,
+def connect(path: str | Path | None = None, *, busy_ms: int | None = None,
             same_file: bool = False) -> Database:
     """Open the database (W4R_DB or data/w4r.db by default), creating or migrating its schema.
 
-    Each statement waits at most `busy_ms` for another writer. With `same_file` (the app), the
-    file this process opened first must still be there and still be the same database.
+    Each statement waits at most `busy_ms` for another writer (BUSY_TIMEOUT_MS by default). With
+    `same_file` (the app), the file this process opened first must still be there and still be
+    the same database.
     """
+    busy_ms = BUSY_TIMEOUT_MS if busy_ms is None else busy_ms
     path = config.db_path(path)
     key = str(Path(os.path.abspath(path)))
     known = _KNOWN.get(key) if same_file else None
@@ -315,7 +317,7 @@ def opened(path: str | Path | None = None, **options) -> Iterator[Database]:
         database.conn.close()
 
 
-def _enable_wal(db: Database, busy_ms: int = BUSY_TIMEOUT_MS) -> None:
+def _enable_wal(db: Database, busy_ms: int) -> None:
     """Switch to WAL; SQLite refuses at once (no busy wait) while another process writes."""
     deadline = time.monotonic() + busy_ms / 1000
     while db.journal_mode != "wal":
