@@ -407,3 +407,15 @@ def test_marking_a_kept_letter_on_a_locked_tally_says_so(organizer, tmp_path):
         assert at.title[0].value == "Review letters" and button(at, "Mark printed")
     with contextlib.closing(raw(path)) as conn:
         assert conn.execute("select status from letters").fetchone()[0] == "new"
+
+
+def test_an_organizer_page_drawn_on_a_locked_tally_is_drawn_in_full(organizer, tmp_path):
+    at, path = organizer
+    from w4r import access
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:  # the sign-in is due a write
+        conn.execute("update signins set last_seen = last_seen - ?", [access.SEEN_EVERY_S + 1])
+    with write_locked(path, 15):
+        started = time.monotonic()
+        at = no_error(on(at, "reports"))
+        assert time.monotonic() - started < DEADLINE_S
+        assert at.title[0].value == "Tally & reports" and not at.error

@@ -281,15 +281,21 @@ def signed_in(db: Database, token: str, now: float | None = None,
         return None
     code, generation, last_seen, current = row
     if generation != current or not now - last_seen < idle_s:
-        db.execute("delete from signins where token_hash = ?", [hashed])
+        _bookkeeping(db, "delete from signins where token_hash = ?", [hashed])
         return None
     if now - last_seen >= SEEN_EVERY_S:
-        try:
-            db.execute("update signins set last_seen = ? where token_hash = ?", [now, hashed])
-        except STORAGE_ERRORS as exc:  # bookkeeping: a busy tally skips it until next time
-            if problem(exc) != BUSY:
-                raise
+        _bookkeeping(db, "update signins set last_seen = ? where token_hash = ?", [now, hashed])
     return code
+
+
+def _bookkeeping(db: Database, sql: str, params: list) -> None:
+    """A write made while drawing a page; a busy tally skips it until the next draw (the page
+    is not held up, and the answer does not depend on it)."""
+    try:
+        db.execute(sql, params)
+    except STORAGE_ERRORS as exc:
+        if problem(exc) != BUSY:
+            raise
 
 
 def sign_out(db: Database, token: str) -> None:
