@@ -146,45 +146,72 @@ def test_a_page_drawn_while_the_tally_is_locked_does_not_hang(pupil, tmp_path):
 # --- a full disk, a read-only folder ------------------------------------------------------------
 
 class Disk:
-    """A small tmpfs for the database (needs the right to mount, as root in CI and here)."""
+    """The database's disk: a small tmpfs where mounting is allowed (root, as here), filled up
+    and remounted read-only for real; elsewhere the same faults made by SQLite itself (every
+    new connection may not grow the file: "database or disk is full") and by permissions."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, mounted: bool, monkeypatch) -> None:
         self.folder = folder
+        self.mounted = mounted
         self.filler = folder / "filler"
+        self.monkeypatch = monkeypatch
+        self.connect = db.connect
 
     def fill(self) -> None:
         """Take every free byte of the disk."""
+        if not self.mounted:
+            with contextlib.closing(sqlite3.connect(self.folder / "w4r.db")) as conn:
+                conn.execute("VACUUM")  # no free pages left inside the file either
+
+            def connect(*args, **kwargs):
+                database = self.connect(*args, **kwargs)
+                pages = database.execute("PRAGMA page_count").fetchone()[0]
+                database.execute(f"PRAGMA max_page_count = {pages}")
+                return database
+            self.monkeypatch.setattr(db, "connect", connect)
+            return
         with contextlib.suppress(OSError), open(self.filler, "wb") as out:
             while True:
                 out.write(b"\0" * 65536)
                 out.flush()
 
     def free(self) -> None:
-        self.filler.unlink()
+        if self.mounted:
+            self.filler.unlink()
+        else:
+            self.monkeypatch.setattr(db, "connect", self.connect)
 
     def read_only(self, on: bool = True) -> None:
-        subprocess.run(["mount", "-o", "remount," + ("ro" if on else "rw"), str(self.folder)],
-                       check=True, capture_output=True)
+        if self.mounted:
+            subprocess.run(["mount", "-o", "remount," + ("ro" if on else "rw"),
+                            str(self.folder)], check=True, capture_output=True)
+            return
+        for path in [self.folder, *self.folder.iterdir()]:
+            path.chmod((0o555 if path.is_dir() else 0o444) if on else
+                       (0o755 if path.is_dir() else 0o644))
 
 
 @pytest.fixture
-def disk(tmp_path) -> Iterator[Disk]:
+def disk(tmp_path, monkeypatch, request) -> Iterator[Disk]:
     folder = tmp_path / "disk"
     folder.mkdir()
-    mounted = shutil.which("mount") and subprocess.run(
+    mounted = not os.environ.get("W4R_TEST_NO_MOUNT") and bool(shutil.which("mount")) and \
+        subprocess.run(
         ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)],
         capture_output=True).returncode == 0
-    if not mounted:
-        pytest.skip("needs the right to mount a small tmpfs (root, as in CI)")
+    if not mounted and os.geteuid() == 0 and request.node.name.startswith("test_a_read_only"):
+        pytest.skip("root without the right to mount: permissions would not stop it")
     try:
-        yield Disk(folder)
+        yield Disk(folder, mounted, monkeypatch)
     finally:
-        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+        if mounted:
+            subprocess.run(["umount", "-l", str(folder)], capture_output=True)
 
 
 @pytest.fixture
 def pupil_on_disk(disk, monkeypatch) -> tuple[AppTest, Path]:
-    """A pupil ready to count, the database (which keeps letter text) on the small disk."""
+    """A pupil ready to count a long letter (its kept text needs new pages), the database
+    (which keeps letter text) on the small disk."""
     path = disk.folder / "w4r.db"
     monkeypatch.setenv("W4R_DB", str(path))
     database = db.connect(path)
@@ -192,7 +219,7 @@ def pupil_on_disk(disk, monkeypatch) -> tuple[AppTest, Path]:
     database.conn.close()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     at = write_for(at)
-    field(at, "message").input("Please release her. " * 40).run()
+    field(at, "message").input("我们和你在一起，请释放她。" * 200).run()
     return no_error(at.switch_page("pages/print.py").run()), path
 
 
@@ -316,7 +343,7 @@ def test_saving_settings_on_a_locked_tally_says_so_and_keeps_the_page(organizer,
     assert sessions.default(database).name == db.DEFAULT_SESSION_NAME
 
 
-def test_storing_a_case_pack_on_a_full_or_locked_tally_stores_nothing(organizer, tmp_path):
+def test_storing_a_case_pack_on_a_locked_tally_stores_nothing(organizer, tmp_path):
     at, path = organizer
     source = (ROOT / "content" / "cases" / "yecenia-armenta.yaml").read_text(encoding="utf-8")
     text = source.replace("id: yecenia-armenta", "id: new-case-2026")
