@@ -386,7 +386,7 @@ def test_signing_in_on_a_locked_tally_says_so(tmp_path, monkeypatch):
         assert button(at, "Sign in")
 
 
-# --- the kiosk -------------------------------------------------------------------------------------
+# --- the kiosk ------------------------------------------------------------------------------
 
 def test_the_kiosk_on_a_locked_tally_says_so_and_keeps_the_letter(kiosk, db_path, tmp_path):
     at = write_a_letter(kiosk)
@@ -420,7 +420,7 @@ def test_a_kiosk_letter_printed_whose_count_failed_is_counted_not_printed_again(
     assert rows(db_path) == 1
 
 
-# --- kept letters ----------------------------------------------------------------------------------
+# --- kept letters ---------------------------------------------------------------------------
 
 def test_marking_a_kept_letter_on_a_locked_tally_says_so(organizer, tmp_path):
     at, path = organizer
