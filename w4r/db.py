@@ -218,9 +218,14 @@ def connect(path: str | Path | None = None, *, busy_ms: int | None = None,
             raise DatabaseError(f"the database {path} was replaced by another file while w4r "
                                 "was running: w4r refuses to use it; restart w4r to use the new "
                                 "file", GONE)
-        _enable_wal(db, busy_ms)
         db.execute("PRAGMA foreign_keys = ON")
-        migrate(db)
+        if db.journal_mode != "wal" or schema_version(db) != SCHEMA_VERSION:
+            # a new file or an upgrade: set up once, waiting as long as the CLI does (a second
+            # process starting at the same moment waits for the first one's migration)
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _enable_wal(db, BUSY_TIMEOUT_MS)
+            migrate(db)
+            db.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
         if same_file and known is None:
             _KNOWN[key] = _stamp(db)
             _anchor(key, path)
