@@ -5,14 +5,16 @@ import time
 import streamlit as st
 
 from w4r import memory, state, ui
-from w4r.ui import _, kiosk
+from w4r.ui import _, kiosk, storage
 from w4r.ui import organizer as organizer_ui
 
 memory.settle()  # what lives as long as the server stays out of the collection after each run
 
 st.set_page_config(page_title=_("Write for Rights · w4r"), page_icon="✉️", layout="wide")
 
-with ui.run_database() as database:  # one connection for this run, closed when it ends
+# one connection for this run, closed when it ends; a storage problem while drawing shows as a
+# short message (what was drawn stays), never as Streamlit's error box or a server path
+with storage.page_guard(), ui.run_database() as database:
     if state.display_token() is not None:
         # A projector link (?p=TOKEN): its read-only view and nothing else: no menu, no sign-in;
         # on any of the app's addresses (no "Page not found" for /session?p=…).

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import casepack, config, sessions, state, ui
-from w4r.ui import _, case_cards as case_ui, organizer
+from w4r.ui import _, case_cards as case_ui, organizer, storage
 
 ui.entered_through_app()
 
@@ -32,10 +32,12 @@ if uploads:
         st.markdown(_("**{count} valid case(s):**", count=len(pack.cases)) + " "
                     + ", ".join(ui.inert(case.name) for case, _text in pack.cases))
         if st.button(_("Store the {count} case(s)", count=len(pack.cases)), type="primary"):
-            stored = casepack.store(database, session.code, pack)
-            state.notice(_("Stored {count} case(s). Choose below which ones this session "
-                           "offers.", count=stored))
-            st.rerun()
+            done, stored = storage.guarded(lambda: casepack.store(database, session.code, pack),
+                                           "store")
+            if done:
+                state.notice(_("Stored {count} case(s). Choose below which ones this session "
+                               "offers.", count=stored))
+                st.rerun()
 
 st.subheader(_("2. The cases this session offers"), anchor=False)
 ids = [case.id for case in found.cases]
@@ -46,8 +48,8 @@ with st.form("offered"):
                             default=[c for c in session.cases if c in ids],
                             format_func=names.get)
     saved = st.form_submit_button(_("Save the choice"), type="primary")
-if saved:
-    sessions.update(database, session.code, cases=tuple(chosen))
+if saved and storage.guarded(lambda: sessions.update(database, session.code,
+                                                     cases=tuple(chosen)), "save")[0]:
     state.notice(_("{name} now offers {count} case(s).", name=session.name, count=len(chosen))
                  if chosen else _("{name} now offers all the cases.", name=session.name))
     st.rerun()
@@ -65,16 +67,18 @@ if found.cases:
         saved = st.form_submit_button(_("Save the case"), type="primary")
     if saved:
         try:
-            casepack.save_text(database, session.code, text, case.file or f"{case_id}.yaml",
-                               case_id)
+            done, _saved = storage.guarded(lambda: casepack.save_text(
+                database, session.code, text, case.file or f"{case_id}.yaml", case_id), "save")
         except ValueError as exc:
             st.error(_("Not saved: nothing changed. Problems:"), icon=":material/error:")
             st.code(str(exc), language=None)
         else:
-            state.notice(_("Saved {case}.", case=case_id))
-            st.rerun()
-    if stored and st.button(_("Undo my edits and uploads of this case"), icon=":material/undo:"):
-        casepack.remove(database, session.code, case_id)
+            if done:
+                state.notice(_("Saved {case}.", case=case_id))
+                st.rerun()
+    if stored and st.button(_("Undo my edits and uploads of this case"), icon=":material/undo:") \
+            and storage.guarded(lambda: casepack.remove(database, session.code, case_id),
+                                "change")[0]:
         state.notice(_("{case} is back as it was shipped (or gone, if it was uploaded).",
                        case=case_id))
         st.rerun()

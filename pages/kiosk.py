@@ -4,7 +4,7 @@ back to the attract screen, the visitor forgotten, after the last step or when i
 import streamlit as st
 
 from w4r import DISCLAIMER, counting, i18n, letters, state, tally, ui
-from w4r.ui import _, case_cards as case_ui, composer, counts, kiosk, printing, submit
+from w4r.ui import _, case_cards as case_ui, composer, counts, kiosk, printing, storage, submit
 
 ui.entered_through_app()
 
@@ -21,7 +21,7 @@ def live_count() -> None:
     """The event's count, refreshed every few seconds; an idle visitor is sent back home."""
     if kiosk.forget_if_idle(session):
         st.rerun(scope="app")
-    with ui.run_database() as connection:
+    with storage.page_guard(), ui.run_database() as connection:
         counts.kiosk_banner(tally.totals(connection, session))
 
 
@@ -71,6 +71,7 @@ elif phase == "write":
     verdict = counting.review(draft, case, session, ui.lang())
     composer.findings(verdict.checked, [f for f in verdict.findings if f.severity != "tip"])
     composer.problems(verdict.writing_problems + state.refused())
+    storage.show_problem()
     back, done = st.columns(2)
     back.button(_("Back"), icon=":material/arrow_back:", width="stretch",
                 on_click=state.go_phase, args=("choose",))

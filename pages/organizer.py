@@ -4,7 +4,7 @@ sign out, start a new session."""
 import streamlit as st
 
 from w4r import access, sessions, state, ui
-from w4r.ui import _
+from w4r.ui import _, storage
 
 ui.entered_through_app()
 
@@ -23,10 +23,11 @@ if organizer is None:
             pin = st.text_input(_("Organizer PIN"), type="password", max_chars=access.MAX_PIN)
             signed_in = st.form_submit_button(_("Sign in"), type="primary")
         if signed_in:
-            attempt = state.unlock(database, code, pin)
-            if attempt.ok:
+            done, attempt = storage.guarded(lambda: state.unlock(database, code, pin), "sign-in")
+            if done and attempt.ok:
                 st.rerun()
-            st.error(ui.inert(attempt.message), icon=":material/lock:")
+            if done:
+                st.error(ui.inert(attempt.message), icon=":material/lock:")
         st.caption(_("Forgot the PIN? Set a new one on the computer that runs w4r: "
                    "`python -m w4r session pin --session CODE`."))
     else:
@@ -44,17 +45,19 @@ if organizer is None:
                                   max_chars=access.MAX_PIN)
             chosen = st.form_submit_button(_("Set the PIN and sign in"), type="primary")
         if chosen:
-            attempt = state.claim(database, session.code, setup_code, pin, again)
-            if attempt.ok:
+            done, attempt = storage.guarded(
+                lambda: state.claim(database, session.code, setup_code, pin, again), "sign-in")
+            if done and attempt.ok:
                 st.rerun()
-            st.error(ui.inert(attempt.message), icon=":material/lock:")
+            if done:
+                st.error(ui.inert(attempt.message), icon=":material/lock:")
     st.stop()
 
 st.success(_("You are signed in as the organizer of **{name}** (code `{code}`). The organizer "
              "pages are in the menu.", name=ui.inert(organizer.name), code=organizer.code),
            icon=":material/lock_open:")
-if st.button(_("Sign out"), icon=":material/logout:"):
-    state.lock(database)
+if st.button(_("Sign out"), icon=":material/logout:") and \
+        storage.guarded(lambda: state.lock(database), "change")[0]:
     st.rerun()
 
 st.subheader(_("Start a new class or event"), anchor=False)
@@ -69,12 +72,14 @@ with st.form("new-session", clear_on_submit=False):
     created = st.form_submit_button(_("Create"), type="primary")
 if created:
     try:
-        new = access.create_session(database, pin, name, kind, int(goal), code or None,
-                                    grouping=organizer.grouping)
+        done, new = storage.guarded(lambda: access.create_session(
+            database, pin, name, kind, int(goal), code or None, grouping=organizer.grouping),
+            "create")
     except ValueError as exc:
         st.error(_("Not created: {reason}.", reason=ui.inert(exc)))
     else:
-        state.unlock(database, new.code, pin)
-        state.notice(_("Created {name} with the code {code}. You now manage it.",
-                       name=new.name, code=new.code))
-        st.switch_page(ui.PAGES["session"])
+        # a storage problem: the message says what happened, and the form stays above
+        if done and storage.guarded(lambda: state.unlock(database, new.code, pin), "sign-in")[0]:
+            state.notice(_("Created {name} with the code {code}. You now manage it.",
+                           name=new.name, code=new.code))
+            st.switch_page(ui.PAGES["session"])

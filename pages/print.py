@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import bilingual, counting, pdf, state, tally, tone, ui
-from w4r.ui import _, composer, printing, submit
+from w4r.ui import _, composer, printing, storage, submit
 
 ui.entered_through_app()
 
@@ -86,6 +86,7 @@ st.button(_("Count my letter") if not counted else _("Counted"), type="primary",
           icon=":material/check_circle:" if counted else ":material/add_circle:",
           on_click=submit.count_letter, disabled=counted or not verdict.ok)
 composer.problems(state.refused())
+storage.show_problem()  # the tally was busy, full…: said here, by the button
 if state.celebrate():
     st.balloons()
 if counted:

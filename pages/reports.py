@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import casepack, kept, pdf, reports, sessions, state, tally, terms, ui
-from w4r.ui import _, counts, organizer
+from w4r.ui import _, counts, organizer, storage
 
 ui.entered_through_app()
 
@@ -39,17 +39,20 @@ with st.form("manual"):
     added = st.form_submit_button(_("Add to the tally"), type="primary")
 if added and case_id:
     entry = f"manual.{case_id}.{kind}.{action}.{count}"
-    if tally.record(database, tally.Action(state.pending_id(entry), session.code, case_id, kind,
-                                           action, int(count), source="manual")):
+    done, new = storage.guarded(lambda: tally.record(database, tally.Action(
+        state.pending_id(entry), session.code, case_id, kind, action, int(count),
+        source="manual")), "add")
+    if new:
         state.notice(_("Added {count} × {action} for {case}.", count=count,
                        action=_(ui.ACTION_LABELS[action]).lower(),
                        case=names.get(case_id, case_id)))
         st.rerun()
-    st.info(_("This exact entry is already in the tally (a second click?). To add the same "
-            "numbers once more, confirm:"), icon=":material/info:")
-    st.button(_("Add it once more"), on_click=counts.add_again,
-              args=(entry, tally.Action("", session.code, case_id, kind, action, int(count),
-                                        source="manual"), names.get(case_id, case_id)))
+    if done:  # counted before: a second click, or the same numbers on purpose
+        st.info(_("This exact entry is already in the tally (a second click?). To add the same "
+                  "numbers once more, confirm:"), icon=":material/info:")
+        st.button(_("Add it once more"), on_click=counts.add_again,
+                  args=(entry, tally.Action("", session.code, case_id, kind, action, int(count),
+                                            source="manual"), names.get(case_id, case_id)))
 ui.show_notice()
 
 if session.grouping:
@@ -139,13 +142,16 @@ if upload:
               codes=", ".join(others), name=ui.inert(session.name), code=session.code))
         if st.button(_("Merge"), type="primary", disabled=not new or bool(others and not mapped)):
             try:
-                result = tally.merge(database, session.code, parsed, map_other_sessions=bool(mapped))
+                done, result = storage.guarded(lambda: tally.merge(
+                    database, session.code, parsed, map_other_sessions=bool(mapped)), "merge")
             except ValueError as exc:
                 st.error(_("Nothing was merged: {reason}", reason=ui.inert(exc)),
                          icon=":material/error:")
             else:
-                st.success(_("Merged: {new} new ({letters} letters), {already} already counted.",
-                             new=result.new, letters=result.new_letters, already=result.already),
-                           icon=":material/merge:")
-                st.dataframe([{_("Case"): names.get(c, c), _("New"): n}
-                              for c, n in sorted(result.new_by_case.items())], hide_index=True)
+                if done:  # otherwise the message said what happened; the Merge button stays
+                    st.success(_("Merged: {new} new ({letters} letters), {already} already "
+                                 "counted.", new=result.new, letters=result.new_letters,
+                                 already=result.already), icon=":material/merge:")
+                    st.dataframe([{_("Case"): names.get(c, c), _("New"): n}
+                                  for c, n in sorted(result.new_by_case.items())],
+                                 hide_index=True)

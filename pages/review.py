@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import counting, kept, letters, pdf, state, ui
-from w4r.ui import _, composer, organizer, printing
+from w4r.ui import _, composer, organizer, printing, storage
 
 ui.entered_through_app()
 
@@ -110,7 +110,9 @@ with st.form("delete-all"):
     wipe = st.form_submit_button(_("Delete all letter text"), type="primary")
 if wipe:
     if sure:
-        gone = kept.delete_all(database, session.code)
-        state.notice(_("Deleted {count} letter text(s). The tally is unchanged.", count=gone))
-        st.rerun()
-    st.warning(_("Tick the box first: this cannot be undone."))
+        done, gone = storage.guarded(lambda: kept.delete_all(database, session.code), "change")
+        if done:
+            state.notice(_("Deleted {count} letter text(s). The tally is unchanged.", count=gone))
+            st.rerun()
+    else:
+        st.warning(_("Tick the box first: this cannot be undone."))

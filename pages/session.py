@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import access, i18n, reports, sessions, state, terms, ui
-from w4r.ui import _, organizer
+from w4r.ui import _, organizer, storage
 
 ui.entered_through_app()
 
@@ -93,18 +93,20 @@ with st.form("settings"):
     saved = st.form_submit_button(_("Save settings"), type="primary")
 if saved:
     try:
-        sessions.update(database, session.code, name=name, kind=kind, goal=int(goal),
-                        organizer=organizer_name, starts_on=ui.iso(starts), ends_on=ui.iso(ends),
-                        kinds=tuple(kinds), age_band=age, language=language,
-                        keep_text=keep_text, personal_data=personal, show_names=show_names,
-                        grouping=grouping, leaderboard=leaderboard,
-                        printer=printer_name.strip(), kiosk=kiosk, idle_seconds=int(idle),
-                        timezone=zone.strip(), head_count=int(heads))
+        done, _saved = storage.guarded(lambda: sessions.update(
+            database, session.code, name=name, kind=kind, goal=int(goal),
+            organizer=organizer_name, starts_on=ui.iso(starts), ends_on=ui.iso(ends),
+            kinds=tuple(kinds), age_band=age, language=language,
+            keep_text=keep_text, personal_data=personal, show_names=show_names,
+            grouping=grouping, leaderboard=leaderboard,
+            printer=printer_name.strip(), kiosk=kiosk, idle_seconds=int(idle),
+            timezone=zone.strip(), head_count=int(heads)), "save")
     except ValueError as exc:
         st.error(_("Not saved: {reason}.", reason=ui.inert(exc)))
     else:
-        state.notice(_("Settings saved."))
-        st.rerun()
+        if done:
+            state.notice(_("Settings saved."))
+            st.rerun()
 
 st.subheader(_("Change the organizer PIN"), anchor=False)
 with st.form("change-pin", clear_on_submit=True):
@@ -114,8 +116,10 @@ with st.form("change-pin", clear_on_submit=True):
     changed = st.form_submit_button(_("Change the PIN"))
 if changed:
     try:
-        state.change_pin(database, session.code, old, new, again)
+        done, _changed = storage.guarded(
+            lambda: state.change_pin(database, session.code, old, new, again), "change")
     except ValueError as exc:
         st.error(_("Not changed: {reason}", reason=ui.inert(exc)))
     else:
-        st.success(_("The PIN is changed."), icon=":material/key:")
+        if done:
+            st.success(_("The PIN is changed."), icon=":material/key:")

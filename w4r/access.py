@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from w4r import sessions
-from w4r.db import Database, transaction
+from w4r.db import BUSY, STORAGE_ERRORS, Database, problem, transaction
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # about 50 ms and 16 MB per try
 SALT_BYTES = 16
@@ -282,11 +282,21 @@ def signed_in(db: Database, token: str, now: float | None = None,
         return None
     code, generation, last_seen, current = row
     if generation != current or not now - last_seen < idle_s:
-        db.execute("delete from signins where token_hash = ?", [hashed])
+        _bookkeeping(db, "delete from signins where token_hash = ?", [hashed])
         return None
     if now - last_seen >= SEEN_EVERY_S:
-        db.execute("update signins set last_seen = ? where token_hash = ?", [now, hashed])
+        _bookkeeping(db, "update signins set last_seen = ? where token_hash = ?", [now, hashed])
     return code
+
+
+def _bookkeeping(db: Database, sql: str, params: list) -> None:
+    """A write made while drawing a page; a busy tally skips it until the next draw (the page
+    is not held up, and the answer does not depend on it)."""
+    try:
+        db.execute(sql, params)
+    except STORAGE_ERRORS as exc:
+        if problem(exc) != BUSY:
+            raise
 
 
 def sign_out(db: Database, token: str) -> None:

@@ -198,6 +198,16 @@ def build_parser() -> Parser:
     return parser
 
 
+STORAGE_HINTS = {
+    db.BUSY: "the database is busy (another program is writing to it): run the command again "
+             "in a moment",
+    db.FULL: "the database's disk is full: free some space, then run the command again",
+    db.READ_ONLY: "the database's file or folder is read-only: w4r cannot save there",
+    db.GONE: "the database file has gone",
+    db.BROKEN: "the database cannot be used",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit code (0 ok, 1 bad data, 2 bad arguments)."""
     args = build_parser().parse_args(argv)
@@ -212,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback for an organizer; W4R_DEBUG=1 shows it
+        if kind := db.problem(exc):  # the database failed under a command (busy, full…)
+            print(f"w4r: {STORAGE_HINTS[kind]} ({config.db_path(args.db)}: {exc})",
+                  file=sys.stderr)
+            return EXIT_DATA
         if os.environ.get("W4R_DEBUG"):
             raise
         print(f"w4r: unexpected error ({type(exc).__name__}: {exc}); please report it",

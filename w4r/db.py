@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -13,16 +16,48 @@ from sqlite_utils import Database
 
 from w4r import config
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 10_000  # the CLI and migrations: a person at a terminal can wait
+APP_BUSY_MS = 600  # the app: a short wait per try, retried with a visible message (w4r.ui.storage)
 DEFAULT_SESSION = "CLASS"
 DEFAULT_SESSION_NAME = "Our class"
 DEFAULT_GOAL = 30
 
-__all__ = ["Database", "DatabaseError", "connect", "SCHEMA_VERSION", "DEFAULT_SESSION"]
+__all__ = ["Database", "DatabaseError", "connect", "SCHEMA_VERSION", "DEFAULT_SESSION",
+           "STORAGE_ERRORS", "problem"]
+
+# What went wrong with the storage, in the words the interface has a message for.
+BUSY, FULL, READ_ONLY, GONE, BROKEN = "busy", "full", "read-only", "gone", "broken"
 
 
 class DatabaseError(Exception):
-    """The database file cannot be opened or used; the message says why in plain words."""
+    """The database file cannot be opened or used; the message says why in plain words (with
+    the file's path: for the terminal and the CLI, never for a browser) and `kind` what kind of
+    problem it is (BUSY, FULL, READ_ONLY, GONE or BROKEN)."""
+
+    def __init__(self, message: str, kind: str = BROKEN) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+STORAGE_ERRORS = (sqlite3.Error, DatabaseError)
+
+
+def problem(exc: BaseException) -> str | None:
+    """The kind of storage problem an exception is (BUSY, FULL…), or None when it is no storage
+    problem (a constraint broken by a bug is not one: it must show as the bug it is)."""
+    if isinstance(exc, DatabaseError):
+        return exc.kind
+    if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError,
+                        sqlite3.InterfaceError)) or not isinstance(exc, sqlite3.Error):
+        return None
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return BUSY
+    if "full" in text:
+        return FULL
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return READ_ONLY
+    return BROKEN
 
 
 def _v1(db: Database) -> None:
@@ -154,35 +189,150 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def connect(path: str | Path | None = None) -> Database:
-    """Open the database (W4R_DB or data/w4r.db by default), creating or migrating its schema."""
+# The app's database files as this process first opened (or created) them: path → the random
+# id stamped into the file's header (PRAGMA application_id). A later connection opens the file
+# without creating it and checks the id, so a file deleted or replaced while the app runs is
+# refused instead of silently becoming a new empty tally.
+_KNOWN: dict[str, int] = {}
+# One idle connection kept open on each such file (the last few): SQLite then keeps the file's
+# WAL and shared-memory index, so a full disk still lets pages read the tally and only writes
+# fail ("database or disk is full"), each saying so.
+_ANCHORS: dict[str, sqlite3.Connection] = {}
+MAX_ANCHORS = 4
+
+
+def connect(path: str | Path | None = None, *, busy_ms: int | None = None,
+            same_file: bool = False) -> Database:
+    """Open the database (W4R_DB or data/w4r.db by default), creating or migrating its schema.
+
+    Each statement waits at most `busy_ms` for another writer (BUSY_TIMEOUT_MS by default). With
+    `same_file` (the app), the file this process opened first must still be there and still be
+    the same database.
+    """
+    busy_ms = BUSY_TIMEOUT_MS if busy_ms is None else busy_ms
     path = config.db_path(path)
+    key = str(Path(os.path.abspath(path)))
+    known = _KNOWN.get(key) if same_file else None
+    conn = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        if known is not None:
+            conn = _open_existing(path, busy_ms)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=busy_ms / 1000, check_same_thread=False)
         db = Database(conn)
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        _enable_wal(db)
+        db.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+        if known is not None and _identity(db) != known:
+            raise DatabaseError(f"the database {path} was replaced by another file while w4r "
+                                "was running: w4r refuses to use it; restart w4r to use the new "
+                                "file", GONE)
         db.execute("PRAGMA foreign_keys = ON")
-        migrate(db)
+        if db.journal_mode != "wal" or schema_version(db) != SCHEMA_VERSION:
+            # a new file or an upgrade: set up once, waiting as long as the CLI does (a second
+            # process starting at the same moment waits for the first one's migration)
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _enable_wal(db, BUSY_TIMEOUT_MS)
+            migrate(db)
+            db.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+        if same_file and known is None:
+            _KNOWN[key] = _stamp(db)
+            _anchor(key, path)
+    except DatabaseError:
+        if conn is not None:
+            conn.close()
+        raise
     except (sqlite3.Error, OSError) as exc:
-        raise DatabaseError(f"cannot use the database {path}: {exc}") from exc
+        if conn is not None:
+            conn.close()
+        kind = _kind(exc, path)
+        if known is not None and "not a database" in str(exc):
+            kind = GONE  # the app's own file was replaced by something else
+        raise DatabaseError(f"cannot use the database {path}: {exc}", kind) from exc
     return db
 
 
+def _open_existing(path: Path, busy_ms: int) -> sqlite3.Connection:
+    """Open a file that must exist: SQLite's mode=rw never creates one."""
+    if not path.is_file():
+        raise DatabaseError(f"the database {path} has gone (deleted or moved) while w4r was "
+                            "running: w4r will not start a new empty one; put the file back or "
+                            "restart w4r", GONE)
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=rw"
+    return sqlite3.connect(uri, uri=True, timeout=busy_ms / 1000, check_same_thread=False)
+
+
+def _anchor(key: str, path: Path) -> None:
+    """Keep an idle connection open on the app's file (and close the oldest beyond a few)."""
+    anchor = _open_existing(path, 0)
+    anchor.execute("PRAGMA application_id").fetchone()  # maps the WAL index, then stays idle
+    old = _ANCHORS.pop(key, None)
+    _ANCHORS[key] = anchor
+    for stale in [old, *[_ANCHORS.pop(k) for k in list(_ANCHORS)[:-MAX_ANCHORS]]]:
+        if stale is not None:
+            stale.close()
+
+
+def close_anchors() -> None:
+    """Close the idle connections kept on the app's files (the files stay known)."""
+    while _ANCHORS:
+        _ANCHORS.popitem()[1].close()
+
+
+def _identity(db: Database) -> int:
+    """The random id stamped into this database file (0 before it was stamped)."""
+    return db.execute("PRAGMA application_id").fetchone()[0]
+
+
+def _stamp(db: Database) -> int:
+    """The file's random id, stamped now (in one write transaction) if it has none yet."""
+    identity = _identity(db)
+    if identity:
+        return identity
+    with transaction(db):  # two processes stamping at once: the second keeps the first's id
+        identity = _identity(db)
+        if not identity:
+            identity = secrets.randbelow(2**31 - 1) + 1
+            db.execute(f"PRAGMA application_id = {identity}")
+    return identity
+
+
+def _kind(exc: BaseException, path: Path) -> str:
+    """What kind of problem stopped the database from opening."""
+    found = problem(exc) if isinstance(exc, sqlite3.Error) else None
+    if found in (BUSY, FULL, READ_ONLY):
+        return found
+    folder = path.parent
+    if (path.exists() and not os.access(path, os.W_OK)) or \
+            (folder.is_dir() and not os.access(folder, os.W_OK)):
+        return READ_ONLY
+    if (isinstance(exc, OSError) and exc.errno == 28) or _disk_full(folder):  # ENOSPC
+        return FULL
+    return BROKEN
+
+
+def _disk_full(folder: Path) -> bool:
+    """True when the folder's disk has (almost) no room left: SQLite then often says only
+    "disk I/O error" (it cannot grow its shared-memory file)."""
+    try:
+        found = os.statvfs(folder)
+    except OSError:
+        return False
+    return found.f_bavail * found.f_frsize < 64 * 1024
+
+
 @contextmanager
-def opened(path: str | Path | None = None) -> Iterator[Database]:
+def opened(path: str | Path | None = None, **options) -> Iterator[Database]:
     """Open the database for a block of work and close it afterwards (no handle left open)."""
-    database = connect(path)
+    database = connect(path, **options)
     try:
         yield database
     finally:
         database.conn.close()
 
 
-def _enable_wal(db: Database) -> None:
+def _enable_wal(db: Database, busy_ms: int) -> None:
     """Switch to WAL; SQLite refuses at once (no busy wait) while another process writes."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + busy_ms / 1000
     while db.journal_mode != "wal":
         try:
             db.enable_wal()
@@ -202,10 +352,11 @@ def transaction(db: Database) -> Iterator[Database]:
     db.execute("BEGIN IMMEDIATE")
     try:
         yield db
+        db.execute("COMMIT")  # a full disk fails here: the whole block is then undone
     except BaseException:
-        db.rollback()
+        if db.conn.in_transaction:
+            db.conn.rollback()
         raise
-    db.execute("COMMIT")
 
 
 def schema_version(db: Database) -> int:

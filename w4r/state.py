@@ -37,6 +37,7 @@ _PROJECTOR_LINK = "w4r.projector_link"
 _COOKIE_READ = "w4r.cookie_read"
 _COOKIE_WRITTEN = "w4r.cookie_written"
 SIGNIN_COOKIE = "w4r_signin"  # the organizer's sign-in token, kept across a reload
+_STORAGE = "w4r.storage_problem"
 T = TypeVar("T")
 
 
@@ -273,6 +274,14 @@ def refused(problems: tuple[str, ...] | None = None) -> tuple[str, ...]:
     return st.session_state.pop(_REFUSED, ())
 
 
+def storage_problem(text: str | None = None) -> str | None:
+    """Leave what went wrong with the storage for the page (with text), or take it (without)."""
+    if text is not None:
+        st.session_state[_STORAGE] = text
+        return None
+    return st.session_state.pop(_STORAGE, None)
+
+
 def celebrate() -> bool:
     """True once, on the rerun right after a letter was newly counted."""
     return bool(st.session_state.pop(_CELEBRATE, False))
@@ -407,7 +416,7 @@ _DISPLAY = "w4r.display."
 _SEEN = "w4r.seen"
 _PHASE = "w4r.kiosk.phase"
 _VISITOR_KEYS = (_DRAFT, _STEP, _TRANSLATION, _PRINTED, _CELEBRATE, _LANG,
-                 _SENT, _OUTCOME, _PHASE, _REFUSED)
+                 _SENT, _OUTCOME, _PHASE, _REFUSED, _STORAGE)
 
 
 def ui_lang() -> str:

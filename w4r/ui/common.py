@@ -100,6 +100,8 @@ _RUN_DATABASE: contextvars.ContextVar[db.Database | None] = contextvars.ContextV
 def run_database() -> Iterator[db.Database]:
     """Open the database for one script run, callback or fragment, and close it afterwards.
 
+    A busy database fails within `db.APP_BUSY_MS` per statement, and a file deleted or replaced
+    while the app runs is refused (never recreated empty): w4r.ui.storage turns both into words.
     app.py wraps the whole run (pages included) in it; a callback or a fragment, which runs
     without app.py, opens its own. Inside an open one it hands out the same connection.
     """
@@ -107,13 +109,7 @@ def run_database() -> Iterator[db.Database]:
     if current is not None:
         yield current
         return
-    try:
-        opened = db.connect()
-    except db.DatabaseError:
-        st.error(_("The tally cannot be opened right now. Nothing was lost: ask the organizer "
-                   "to look at the terminal that runs w4r."), icon=":material/database:")
-        st.stop()
-        raise  # st.stop() ends the script; this line is for type checkers
+    opened = db.connect(busy_ms=db.APP_BUSY_MS, same_file=True)  # raises db.DatabaseError
     token = _RUN_DATABASE.set(opened)
     try:
         yield opened
@@ -148,7 +144,7 @@ def _load(folder: str, signature: tuple) -> CaseSet:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _merge(folder: str, signature: tuple, session_code: str, stored: str,
            db_file: str) -> CaseSet:
-    with db.opened(db_file) as database:
+    with db.opened(db_file, busy_ms=db.APP_BUSY_MS, same_file=True) as database:
         return casepack.merged(_load(folder, signature), database, session_code)
 
 
@@ -188,6 +184,8 @@ def show_notice(box=st.success, icon: str = ":material/check_circle:") -> None:
     """Show, as plain text, the message the last action left for this screen (if any)."""
     if message := state.notice():
         box(inert(message), icon=icon)
+    if problem := state.storage_problem():  # a callback's storage problem (w4r.ui.storage)
+        st.error(problem, icon=":material/database:")
 
 
 def disclaimer() -> None:

@@ -10,6 +10,7 @@ from dataclasses import replace
 import streamlit as st
 
 from w4r import state, tally
+from w4r.ui import storage
 from w4r.ui.common import ACTION_LABELS, _, inert, number, run_database
 
 PROJECTOR_REFRESH_S = 3
@@ -65,10 +66,16 @@ def kiosk_banner(totals: tally.Totals) -> None:
 def add_again(entry: str, action: tally.Action, case_name: str) -> None:
     """Callback: add a hand-written entry once more, on purpose, under a new submission id."""
     from w4r.ui.organizer import signed_in_as  # the organizer piece owns the rights check
-    with run_database() as database:
-        if signed_in_as(database) != action.session_code:
-            return
-        state.renew_id(entry)
-        tally.record(database, replace(action, submission_id=state.pending_id(entry)))
+
+    def record() -> bool:
+        with run_database() as database:
+            if signed_in_as(database) != action.session_code:
+                return False
+            state.renew_id(entry)
+            tally.record(database, replace(action, submission_id=state.pending_id(entry)))
+            return True
+
+    if not storage.in_callback(record, "add"):
+        return
     state.notice(_("Added {count} × {action} for {case} once more.", count=action.count,
                    action=_(ACTION_LABELS[action.action]).lower(), case=inert(case_name)))

@@ -10,6 +10,7 @@ import streamlit as st
 from w4r import letters, pdf, prompts, sessions, state
 from w4r.cases import Case
 from w4r.db import Database
+from w4r.ui import storage
 from w4r.ui.common import _, inert, lang
 
 REFRESH_S = 5
@@ -52,7 +53,9 @@ def exit_form(database: Database, session: sessions.Session) -> None:
         pin = st.text_input(_("Organizer PIN"), type="password", max_chars=64)
         leave = st.form_submit_button(_("Leave kiosk mode"))
     if leave:
-        attempt = state.unlock(database, session.code, pin)
-        if attempt.ok:
+        done, attempt = storage.guarded(lambda: state.unlock(database, session.code, pin),
+                                        "sign-in")
+        if done and attempt.ok:
             st.rerun()
-        st.error(inert(attempt.message), icon=":material/lock:")
+        if done:
+            st.error(inert(attempt.message), icon=":material/lock:")

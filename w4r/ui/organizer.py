@@ -12,6 +12,7 @@ from streamlit.components.v1 import html as component_html
 
 from w4r import kept, links, rights, sessions, state
 from w4r.db import Database
+from w4r.ui import storage
 from w4r.ui.common import PAGES, base_url, run_database
 
 
@@ -86,20 +87,21 @@ def new_projector_link(code: str) -> None:
 
 def mark_letter(code: str, submission_id: str, status: str) -> None:
     """Mark a kept letter printed or sent."""
+    storage.in_callback(lambda: _on_letter(code, kept.mark, [submission_id], status), "change")
+
+
+def _on_letter(code: str, change, *args) -> None:
+    """Change kept letters of a session this browser may review (one try, one connection)."""
     with run_database() as database:
         if may(database, "review", code):
-            kept.mark(database, code, [submission_id], status)
+            change(database, code, *args)
 
 
 def hide_letter(code: str, submission_id: str, hidden: bool) -> None:
     """Hide a kept letter (or show it again)."""
-    with run_database() as database:
-        if may(database, "review", code):
-            kept.hide(database, code, submission_id, hidden)
+    storage.in_callback(lambda: _on_letter(code, kept.hide, submission_id, hidden), "change")
 
 
 def delete_letter(code: str, submission_id: str) -> None:
     """Delete one kept letter's text; its count stays."""
-    with run_database() as database:
-        if may(database, "review", code):
-            kept.delete(database, code, submission_id)
+    storage.in_callback(lambda: _on_letter(code, kept.delete, submission_id), "change")

@@ -13,6 +13,7 @@ from w4r.db import Database
 from w4r.ui.common import ACTION_LABELS, KIND_LABELS, _, inert, number, run_database
 from w4r.ui.counts import PROJECTOR_REFRESH_S, big_numbers
 from w4r.ui.organizer import qr_svg
+from w4r.ui.storage import page_guard
 
 
 def displayed(database: Database, token: str | None) -> sessions.Session | None:
@@ -58,11 +59,18 @@ def view(session: sessions.Session, names: dict[str, str], link: str,
 def _live_tally(session: sessions.Session, names: dict[str, str],
                 still_allowed: Callable[[Database], bool]) -> None:
     """Redraw the numbers from the database, every few seconds, without reloading the page."""
-    with run_database() as connection:
-        if not still_allowed(connection):
-            st.rerun(scope="app")  # the sign-in expired, the PIN changed, the link was renewed
-        totals = tally.totals(connection, session)
-        recent = tally.latest(connection, session.code, limit=6)
+    with page_guard():  # a busy tally: a short message now, the numbers next time
+        with run_database() as connection:
+            if not still_allowed(connection):
+                st.rerun(scope="app")  # the sign-in expired, the PIN changed, the link renewed
+            totals = tally.totals(connection, session)
+            recent = tally.latest(connection, session.code, limit=6)
+        _draw(session, names, totals, recent)
+
+
+def _draw(session: sessions.Session, names: dict[str, str], totals: tally.Totals,
+          recent: list) -> None:
+    """The numbers, the bar per case and the latest letters."""
     big_numbers(session.name, totals)
     bars, latest = st.columns([3, 2], gap="large")
     with bars:

@@ -2,7 +2,9 @@
 
 A callback runs before the page is drawn again, in the same rerun as any typing the browser
 sent with the click: it first copies every field into the draft, then asks `counting` about the
-draft as it is now, whatever the page showed.
+draft as it is now, whatever the page showed. Each one runs through `storage.in_callback`: a
+busy, full, read-only or vanished database leaves a message saying whether the letter counted
+(a count is one transaction: counted once, or not at all), and the button stays.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from w4r import counting, letters, pdf, printer, state
 from w4r.cases import Case
 from w4r.sessions import Session
+from w4r.ui import storage
 from w4r.ui.common import _, cases, current_session, lang, run_database
 from w4r.ui.printing import print_now
 
@@ -28,8 +31,8 @@ def _now() -> tuple[letters.Draft, Session, Case] | None:
     return current, session, case
 
 
-def count_letter() -> bool:
-    """Callback of “Count my letter”: count the draft once if the server's check allows it."""
+def _count() -> bool:
+    """Count the draft once if the server's check allows it (one try, one connection)."""
     with run_database() as database:  # one connection for the reading and the counting
         found = _now()
         if found is None:
@@ -43,9 +46,14 @@ def count_letter() -> bool:
     return True
 
 
+def count_letter(undone: str = "count") -> bool:
+    """Callback of “Count my letter”: count the draft once if the server's check allows it."""
+    return bool(storage.in_callback(_count, undone))
+
+
 def print_checked(data: bytes, name: str, title: str) -> None:
     """Callback of “Print on …”: print only a letter that the server's check allows."""
-    found = _now()
+    found = storage.in_callback(_now, "print")
     if found is None:
         return
     current, session, case = found
@@ -57,8 +65,11 @@ def print_checked(data: bytes, name: str, title: str) -> None:
 
 
 def print_and_count() -> None:
-    """Callback of the kiosk's “Print my letter”: print exactly the letter it counts."""
-    found = _now()
+    """Callback of the kiosk's “Print my letter”: print exactly the letter it counts.
+
+    A letter printed whose count then failed is not printed again by the next tap: it is only
+    counted."""
+    found = storage.in_callback(_now, "print")
     if found is None:
         return
     current, session, case = found
@@ -70,12 +81,14 @@ def print_and_count() -> None:
         state.refused(verdict.problems)
         return
     try:
-        data = pdf.build(verdict.letter, "a4").data
-        printer.print_pdf(data, session.printer, title="Write for Rights")
+        data = state.printed(verdict.letter, "a4").data  # the same bytes for the same letter
+        if not state.sent_to_printer(data):
+            printer.print_pdf(data, session.printer, title="Write for Rights")
+            state.mark_sent(data)
     except (pdf.UnsupportedText, printer.PrintError) as exc:
         state.print_outcome((False, _("Not printed: {reason}", reason=str(exc))))
         return
-    if count_letter():
+    if count_letter("printed"):
         state.go_phase("done")
 
 
