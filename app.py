@@ -32,6 +32,7 @@ with storage.page_guard(), ui.run_database() as database:
     in_kiosk = session.kiosk and organizer is None
     if in_kiosk:
         kiosk.forget_if_idle(session)  # a tap after the idle time finds a fresh kiosk
+    state.sync_draft(database, session)  # restore (?d=), or save the draft if it changed
     state.touch(time.time())
 
     if in_kiosk:

@@ -97,5 +97,5 @@ else:  # done
     st.markdown("### " + _("Your letter is counted. Letters written here together: {total}",
                            total=ui.number(totals.letters)))
     st.button(_("Next visitor"), type="primary", width="stretch", icon=":material/restart_alt:",
-              on_click=state.forget_visitor)
+              on_click=kiosk.next_visitor)
     live_count()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from w4r import bilingual, counting, pdf, state, tally, tone, ui
+from w4r import bilingual, counting, drafts, pdf, state, tally, tone, ui
 from w4r.ui import _, composer, printing, storage, submit
 
 ui.entered_through_app()
@@ -13,6 +13,7 @@ draft = state.draft()
 case = ui.cases(database, session).get(draft.case_id) if draft else None
 st.title(_("Print & count"), anchor=False)
 if draft is None or case is None:
+    ui.show_notice(st.info, ":material/info:")  # a saved letter that could not be opened
     st.info(_("First choose a case and write your letter."), icon=":material/arrow_back:")
     if st.button(_("Choose a case"), type="primary"):
         st.switch_page(ui.PAGES["cases"])
@@ -28,7 +29,10 @@ st.markdown(_("Your **{kind}** for **{name}**.", kind=_(ui.KIND_LABELS[draft.kin
                name=ui.inert(case.name)))
 
 st.subheader(_("1. Print it"), anchor=False)
-if problems or blocked:
+if counted and drafts.erased(draft):
+    st.caption(_("Your class does not keep the text of counted letters, so this letter can't be "
+                 "printed again here."))
+elif problems or blocked:
     composer.problems(problems)
     composer.findings(checked, blocked)
     if blocked:
@@ -49,7 +53,7 @@ else:
                          format_func=lambda layout: _(ui.LAYOUT_LABELS[layout]))
     else:
         layout_col.text_input(_("Your town (optional: printed with your name at the top)"),
-                              key=state.option_key("town", ""), max_chars=80,
+                              key=state.option_key("town", ""), max_chars=drafts.MAX_TOWN,
                               on_change=state.save_option, args=("town",))
     with st.container(border=True):
         st.markdown(_("**Translate my letter** (optional)"))
@@ -97,7 +101,7 @@ if counted:
         _("{name} has now written **{total}** letters.", name=ui.inert(session.name),
           total=ui.number(total))), icon=":material/celebration:")
     if st.button(_("Write another letter"), icon=":material/edit:"):
-        state.new_letter()
+        state.new_letter(database)
         st.switch_page(ui.PAGES["cases"])
 else:
     st.caption(_("Count your letter once you have printed it (or written it out by hand)."))

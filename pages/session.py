@@ -85,6 +85,11 @@ with st.form("settings"):
     idle = st.number_input(_("Kiosk: seconds without a touch before the next visitor's screen"),
                            min_value=sessions.IDLE_RANGE[0], max_value=sessions.IDLE_RANGE[1],
                            value=session.idle_seconds)
+    draft_hours = st.number_input(
+        _("Hours an unfinished letter is kept on the server, for a writer who reloads or "
+          "comes back (deleted sooner once counted or at a kiosk)"),
+        min_value=sessions.DRAFT_HOURS_RANGE[0], max_value=sessions.DRAFT_HOURS_RANGE[1],
+        value=session.draft_hours)
     printer_name = st.text_input(
         _("Printer for this session (optional: its CUPS name, as `lpstat -p` shows it)"),
         value=session.printer, max_chars=127,
@@ -100,6 +105,7 @@ if saved:
             keep_text=keep_text, personal_data=personal, show_names=show_names,
             grouping=grouping, leaderboard=leaderboard,
             printer=printer_name.strip(), kiosk=kiosk, idle_seconds=int(idle),
+            draft_hours=int(draft_hours),
             timezone=zone.strip(), head_count=int(heads)), "save")
     except ValueError as exc:
         st.error(_("Not saved: {reason}.", reason=ui.inert(exc)))

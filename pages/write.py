@@ -14,6 +14,7 @@ draft = state.draft()
 case = ui.cases(database, session).get(draft.case_id) if draft else None
 if draft is None or case is None:
     st.title(_("Write"), anchor=False)
+    ui.show_notice(st.info, ":material/info:")  # a saved letter that could not be opened
     st.info(_("First choose a case to write for."), icon=":material/arrow_back:")
     if st.button(_("Choose a case"), type="primary"):
         st.switch_page(ui.PAGES["cases"])

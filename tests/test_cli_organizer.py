@@ -243,6 +243,17 @@ def test_session_set_changes_the_settings_and_prints_them(capsys, dbfile):
     assert code == 0 and "kiosk          off" in out and "idle seconds   90" in out
 
 
+def test_session_set_draft_hours(capsys, dbfile):
+    code, out, err = run(capsys, "--db", dbfile, "session", "set", "CLASS", "--draft-hours", "6")
+    assert code == 0, err
+    assert "draft hours    6" in out
+    database = open_db(dbfile)
+    assert sessions.get(database, "CLASS").draft_hours == 6
+    database.conn.close()
+    code, out, err = run(capsys, "--db", dbfile, "session", "set", "CLASS", "--draft-hours", "0")
+    assert code == 1 and "unfinished letters are kept 1 to 720 hours" in err
+
+
 def test_session_set_bad_values_one_line_each_and_nothing_changed(capsys, dbfile):
     code, out, err = run(capsys, "--db", dbfile, "session", "set", "CLASS", "--goal", "-1",
                          "--idle-seconds", "1", "--kiosk", "on")
@@ -286,7 +297,7 @@ def test_session_list_json_includes_the_new_fields(capsys, dbfile):
                      "keep_text": True, "personal_data": False, "age_band": "10-15",
                      "language": "pl", "grouping": "Hill School", "leaderboard": True,
                      "show_names": True, "printer": "", "kiosk": False, "idle_seconds": 120,
-                     "timezone": "Europe/Warsaw", "head_count": 24}
+                     "timezone": "Europe/Warsaw", "head_count": 24, "draft_hours": 24}
     assert listed["CLASS"]["kinds"] == ["solidarity", "appeal"]
     assert "Ms Novák" in out  # not escaped
 

@@ -81,7 +81,7 @@ def test_hostile_text_stays_text_everywhere(browser, stranger, tmp_path):  # noq
             inert_here("the case cards")
             assert "# case" in e2e.page_text(page)  # the case name's "#" shows as a character
             page.get_by_role("button", name="Solidarity message").first.click()
-            page.wait_for_url("**/write")
+            page.wait_for_url("**/write*")  # the address keeps ?s= and ?d=
             e2e.wait_for_app(page)
             e2e.go_to_step(page, "A message of hope")
             e2e.type_into(page, "A message of hope", hostile(stranger, "letter"))

@@ -199,6 +199,14 @@ class TestSettings:
         no_error(button(at, "Save settings").click().run())
         assert any("time zone" in e.value for e in at.error)
 
+    def test_the_hours_an_unfinished_letter_is_kept_are_saved(self, db_path):
+        at = on(signed_in(db_path), "session")
+        hours = next(n for n in at.number_input if n.label.startswith("Hours an unfinished"))
+        assert hours.value == 24
+        hours.set_value(6)
+        no_error(button(at, "Save settings").click().run())
+        assert sessions.default(db.connect(db_path)).draft_hours == 6
+
     def test_a_bad_setting_is_a_message(self, db_path):
         at = on(signed_in(db_path), "session")
         at.multiselect[0].set_value([])

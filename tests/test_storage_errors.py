@@ -446,3 +446,44 @@ def test_an_organizer_page_drawn_on_a_locked_tally_is_drawn_in_full(organizer, t
         at = no_error(on(at, "reports"))
         assert time.monotonic() - started < DEADLINE_S
         assert at.title[0].value == "Tally & reports" and not at.error
+
+
+# --- saved drafts on a locked tally ----------------------------------------------------------
+
+def test_typing_on_a_locked_tally_keeps_the_page_and_the_draft_is_saved_after(tmp_path,
+                                                                             monkeypatch):
+    path = tmp_path / "w4r.db"
+    monkeypatch.setenv("W4R_DB", str(path))
+    at = write_for(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
+    words = "We think of you every day."
+    with write_locked(path, 15):
+        started = time.monotonic()
+        field(at, "message").input(words).run()
+        assert time.monotonic() - started < 1.5, "a keystroke does not wait for the lock"
+        no_error(at)
+        assert at.title[0].value.startswith("Write for"), "the page is drawn in full"
+        assert field(at, "message").value == words, "the tab keeps the text"
+        with contextlib.closing(raw(path)) as conn:
+            saved = [row[0] for row in conn.execute("select draft from drafts")]
+        assert not any(words in text for text in saved), "nothing could be written"
+    field(at, "message").input(words + " Truly.").run()  # the next rerun saves
+    no_error(at)
+    with contextlib.closing(raw(path)) as conn:
+        saved = [row[0] for row in conn.execute("select draft from drafts")]
+    assert any(words + " Truly." in text for text in saved)
+
+
+def test_a_kiosk_visitor_is_forgotten_even_on_a_locked_tally(kiosk, db_path):
+    at = write_a_letter(kiosk)
+    assert rows(db_path, "drafts") == 1
+    with write_locked(db_path, 15):
+        no_error(button(at, "Back").click().run())
+        no_error(button(at, "Back").click().run())
+        at.session_state["w4r.seen"] = time.time() - 3600  # the visitor walked away
+        no_error(at.run())
+        assert at.title[0].value == "Write for Rights", "the attract screen"
+        assert "w4r.draft" not in at.session_state, "the letter is gone from this screen"
+        assert "d" not in at.query_params, "no address holds the draft's token any more"
+    no_error(at.button(key="kiosk-start").click().run())
+    no_error(at.button(key="kiosk-yecenia-armenta-solidarity").click().run())
+    assert at.text_area[0].value == "", "the next visitor starts with an empty letter"

@@ -125,6 +125,8 @@ def build_parser() -> Parser:
     change.add_argument("--kiosk", choices=ON_OFF, help="kiosk mode for the event's own screen")
     change.add_argument("--idle-seconds", type=int,
                         help="seconds before a kiosk forgets its visitor")
+    change.add_argument("--draft-hours", type=int,
+                        help="hours an unfinished letter is kept on the server (default 24)")
     change.add_argument("--keep-text", choices=ON_OFF, help="keep the text of counted letters")
     change.add_argument("--personal-data", choices=ON_OFF,
                         help="let writers give their address, phone or e-mail")
@@ -495,6 +497,7 @@ def _settings(session: sessions.Session) -> str:
                       f"  goal           {session.goal}", f"  kiosk          {on[session.kiosk]}",
                       f"  idle seconds   {session.idle_seconds}",
                       f"  keep text      {on[session.keep_text]}",
+                      f"  draft hours    {session.draft_hours}",
                       f"  personal data  {on[session.personal_data]}",
                       f"  time zone      {zone}",
                       f"  head count     {session.head_count or '-'}"])
@@ -506,7 +509,8 @@ def cmd_session_set(args: argparse.Namespace) -> int:
     session = _session(database, args.code)
     changes = {name: value for name, value in (
         ("name", args.name), ("goal", args.goal), ("idle_seconds", args.idle_seconds),
-        ("timezone", args.timezone), ("head_count", args.head_count))
+        ("timezone", args.timezone), ("head_count", args.head_count),
+        ("draft_hours", args.draft_hours))
         if value is not None}
     changes |= {name: value == "on" for name, value in (
         ("kiosk", args.kiosk), ("keep_text", args.keep_text),

@@ -172,6 +172,16 @@ def _v7(db: Database) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN head_count INTEGER NOT NULL DEFAULT 0")
 
 
+def _v8(db: Database) -> None:
+    """Unfinished drafts kept server-side under the hash of a token only their browser holds,
+    and how many hours a session keeps them."""
+    db.execute("ALTER TABLE sessions ADD COLUMN draft_hours INTEGER NOT NULL DEFAULT 24")
+    db.execute("CREATE TABLE drafts (token_hash TEXT PRIMARY KEY, session_code TEXT NOT NULL "
+               "REFERENCES sessions(code), updated_at REAL NOT NULL, expires_at REAL NOT NULL, "
+               "draft TEXT NOT NULL)")
+    db.execute("CREATE INDEX idx_drafts_expires_at ON drafts (expires_at)")
+
+
 def _v9(db: Database) -> None:
     """Projector links: the hash of each session's one read-only display token."""
     db["displays"].create({"session_code": str, "token_hash": str, "created_at": str},
@@ -180,7 +190,7 @@ def _v9(db: Database) -> None:
     db["displays"].create_index(["token_hash"], unique=True)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v9]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -19,6 +19,8 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read 
 MAX_GOAL = 10_000_000
 DEFAULT_IDLE_S = 120
 IDLE_RANGE = (10, 3600)
+DEFAULT_DRAFT_HOURS = 24  # an unfinished letter is kept this long after its last change
+DRAFT_HOURS_RANGE = (1, 720)
 MAX_NAME = 200
 PRINTER_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,127}$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
@@ -49,6 +51,7 @@ class Session:
     idle_seconds: int = DEFAULT_IDLE_S
     timezone: str = ""  # an IANA zone ("Europe/Paris") for the report's dates; "": the machine's
     head_count: int = 0  # participants the organizer counted (0: not given)
+    draft_hours: int = DEFAULT_DRAFT_HOURS  # hours an unfinished draft is kept on the server
 
     def offers(self, case_id: str) -> bool:
         """True when writers of this session may write for this case (no choice: all cases)."""
@@ -125,6 +128,11 @@ def problems(session: Session) -> list[str]:
     if isinstance(idle, bool) or not isinstance(idle, int) or \
             not IDLE_RANGE[0] <= idle <= IDLE_RANGE[1]:
         found.append(f"the kiosk's idle time is {IDLE_RANGE[0]} to {IDLE_RANGE[1]} seconds")
+    hours = session.draft_hours
+    if isinstance(hours, bool) or not isinstance(hours, int) or \
+            not DRAFT_HOURS_RANGE[0] <= hours <= DRAFT_HOURS_RANGE[1]:
+        found.append(f"unfinished letters are kept {DRAFT_HOURS_RANGE[0]} to "
+                     f"{DRAFT_HOURS_RANGE[1]} hours")
     if session.printer and not PRINTER_PATTERN.match(session.printer):
         found.append("a printer name has letters, digits, - and _ only (as CUPS names it)")
     if any(not CASE_ID.match(c) for c in session.cases):

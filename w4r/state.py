@@ -2,18 +2,21 @@
 
 Widget values vanish when the page changes, so every field a writer types is copied into a
 plain `Draft` kept under a non-widget key, and widgets are re-seeded from it on return.
+Session state itself ends with the connection, so the draft is also saved on the server under a
+token the address holds (`?d=`), beside the join code (`?s=`): the address is browser state too.
 """
 
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TypeVar
 
 import streamlit as st
 
-from w4r import access, db, letters, links, pdf, sessions, tally, terms
+from w4r import access, db, drafts, i18n, letters, links, pdf, sessions, tally, terms
 from w4r.cases import Case
 
 _SESSION = "w4r.session"
@@ -38,6 +41,10 @@ _COOKIE_READ = "w4r.cookie_read"
 _COOKIE_WRITTEN = "w4r.cookie_written"
 SIGNIN_COOKIE = "w4r_signin"  # the organizer's sign-in token, kept across a reload
 _STORAGE = "w4r.storage_problem"
+_TOKEN = "w4r.draft.token"
+_SAVED = "w4r.draft.saved"
+_TRIED = "w4r.draft.tried"
+_LINK = "w4r.link"
 T = TypeVar("T")
 
 
@@ -53,14 +60,16 @@ def join(database: db.Database, typed: str) -> sessions.Session | None:
     found = sessions.get(database, typed)
     if found:
         st.session_state[_SESSION] = found.code
+        st.session_state[_LINK] = found.code
+        st.query_params["s"] = found.code  # the join code stays in the address
     return found
 
 
 def join_from_link(database: db.Database) -> None:
     """Join the session named by a join link (?s=CODE), once; leave a notice if it is unknown."""
     code = st.query_params.get("s")
-    if code and st.session_state.get("w4r.link") != code:
-        st.session_state["w4r.link"] = code
+    if code and st.session_state.get(_LINK) != code:
+        st.session_state[_LINK] = code
         if not join(database, code):
             notice(f"There is no class or event with the code “{code[:40]}”. You are writing "
                    "in the default session; ask your teacher for the code.")
@@ -239,8 +248,10 @@ def mark_sent(data: bytes) -> None:
     st.session_state[_SENT] = hash(data)
 
 
-def new_letter() -> None:
-    """Forget the counted draft so the next letter gets a new submission id."""
+def new_letter(database: db.Database) -> None:
+    """Forget the counted draft so the next letter gets a new submission id (its saved copy
+    on the server is deleted)."""
+    _drop_saved(database)
     st.session_state.pop(_DRAFT, None)
     st.session_state.pop(_STEP, None)
     st.session_state.pop(_TRANSLATION, None)
@@ -250,6 +261,84 @@ def new_letter() -> None:
     st.session_state.pop(_REFUSED, None)
     for name in (*letters.FIELDS, "kind"):
         st.session_state.pop(_WIDGET + name, None)
+
+
+# --- the draft kept on the server -------------------------------------------------------
+
+def sync_draft(database: db.Database, session: sessions.Session) -> None:
+    """Restore the saved draft named by the address (?d=) in a fresh browser session, save the
+    draft when it changed, and keep ?s= and ?d= in the address. Called once per run by app.py,
+    after the callbacks (typing, Count, Next) changed the draft."""
+    if draft() is None and _TOKEN not in st.session_state:
+        _restore_draft(database, session)
+    current = draft()
+    token = st.session_state.get(_TOKEN)
+    if current is not None:
+        if token is None:
+            token = st.session_state[_TOKEN] = drafts.new_token()
+        try:
+            st.session_state[_SAVED] = drafts.save(
+                database, token, _saved(session.code, current), session,
+                counted=is_counted(current.submission_id), last=st.session_state.get(_SAVED))
+        except db.STORAGE_ERRORS as exc:
+            if db.problem(exc) is None:
+                raise
+            # not saved this time (a busy or full disk): the tab still holds the draft, and the
+            # next rerun saves it; the page goes on
+    _address(session.code if _SESSION in st.session_state else None,
+             token if current is not None else None)
+
+
+def _saved(session_code: str, current: letters.Draft) -> drafts.Saved:
+    options = {name: str(st.session_state[_OPTION + name]) for name in drafts.OPTIONS
+               if _OPTION + name in st.session_state}
+    return drafts.Saved(session_code, current, int(st.session_state.get(_STEP, 0)),
+                        st.session_state.get(_PHASE, ""), options)
+
+
+def _restore_draft(database: db.Database, session: sessions.Session) -> None:
+    token = st.query_params.get("d")
+    if not token or st.session_state.get(_TRIED) == token:
+        return
+    saved = drafts.load(database, token, session, time.time())  # busy: tried again next run
+    st.session_state[_TRIED] = token
+    if saved is None:
+        notice(i18n.gettext(ui_lang(), drafts.NOT_RESTORED))
+        return
+    _replace(saved.draft)
+    st.session_state[_STEP] = saved.step
+    for name, value in saved.options.items():
+        st.session_state[_OPTION + name] = value
+    if saved.phase:
+        st.session_state[_PHASE] = saved.phase
+    st.session_state[_TOKEN] = token
+    if tally.is_counted(database, saved.draft.submission_id):
+        st.session_state.setdefault(_COUNTED, set()).add(saved.draft.submission_id)
+
+
+def _address(code: str | None, token: str | None) -> None:
+    """Keep the join code and the draft token in the address (a page switch clears it)."""
+    for name, value in (("s", code), ("d", token)):
+        if value and st.query_params.get(name) != value:
+            st.query_params[name] = value
+        elif not value and name == "d" and name in st.query_params:
+            del st.query_params[name]
+
+
+def _drop_saved(database: db.Database) -> None:
+    """Delete the saved copy of the draft and forget its token (a new letter, a new visitor)."""
+    token = st.session_state.pop(_TOKEN, None)
+    st.session_state.pop(_SAVED, None)
+    if "d" in st.query_params:
+        del st.query_params["d"]
+    if token:
+        try:
+            drafts.delete(database, token)
+        except db.STORAGE_ERRORS as exc:
+            if db.problem(exc) is None:
+                raise
+            # a busy or full disk: the row stays until it expires, and no address holds its
+            # token any more; the visitor is forgotten on this screen all the same
 
 
 # --- counting -----------------------------------------------------------------------
@@ -305,7 +394,7 @@ def _cookie(cookies: Mapping[str, str]) -> str:
     return value if isinstance(value, str) and 0 < len(value) <= access.MAX_TOKEN else ""
 
 
-def _restore(database: db.Database, cookies: Mapping[str, str]) -> str | None:
+def _restore_signin(database: db.Database, cookies: Mapping[str, str]) -> str | None:
     """The sign-in token of the browser's cookie, read once per tab, if it is still live."""
     if st.session_state.get(_COOKIE_READ):
         return None
@@ -323,7 +412,7 @@ def organizer_code(database: db.Database, cookies: Mapping[str, str] | None = No
     """The session this browser's organizer signed in to, or None (expired, PIN changed).
 
     After a reload the tab starts empty: the sign-in comes back from the browser's cookie."""
-    token = st.session_state.get(_ORGANIZER) or _restore(
+    token = st.session_state.get(_ORGANIZER) or _restore_signin(
         database, _browser_cookies() if cookies is None else cookies)
     code = access.signed_in(database, token) if token else None
     if token and code is None:
@@ -485,8 +574,10 @@ def go_phase(name: str) -> None:
     st.session_state[_PHASE] = name
 
 
-def forget_visitor() -> None:
-    """Wipe everything the last visitor left: their letter, language and choices."""
+def forget_visitor(database: db.Database) -> None:
+    """Wipe everything the last visitor left: their letter (its saved copy on the server too),
+    language and choices."""
+    _drop_saved(database)
     for key in _VISITOR_KEYS:
         st.session_state.pop(key, None)
     for key in [k for k in st.session_state if str(k).startswith((_WIDGET, _OPTION, _DISPLAY,

@@ -11,7 +11,7 @@ from w4r import letters, pdf, prompts, sessions, state
 from w4r.cases import Case
 from w4r.db import Database
 from w4r.ui import storage
-from w4r.ui.common import _, inert, lang
+from w4r.ui.common import _, inert, lang, run_database
 
 REFRESH_S = 5
 
@@ -19,11 +19,17 @@ REFRESH_S = 5
 def forget_if_idle(session: sessions.Session) -> bool:
     """Forget a visitor who has done nothing for the session's idle time; True if forgotten."""
     left_something = state.phase() != "attract" or state.ui_lang() != session.language \
-        or state.display("large") or state.display("contrast")
+        or state.display("large") or state.display("contrast") or state.draft() is not None
     if left_something and state.idle_for(time.time()) > session.idle_seconds:
-        state.forget_visitor()
+        next_visitor()
         return True
     return False
+
+
+def next_visitor() -> None:
+    """Callback of “Next visitor” (and the idle timer): forget the visitor, saved draft too."""
+    with run_database() as database:
+        state.forget_visitor(database)
 
 
 def begin(case: Case, kind: str) -> None:
