@@ -167,6 +167,6 @@ def test_a_version_6_database_gains_a_time_zone_and_a_head_count(tmp_path, monke
     old.conn.close()
     monkeypatch.undo()
     database = w4r_db.connect(tmp_path / "old.db")
-    assert w4r_db.schema_version(database) == len(w4r_db.MIGRATIONS) == 7
+    assert w4r_db.schema_version(database) == len(w4r_db.MIGRATIONS) >= 7
     session = sessions.get(database, w4r_db.DEFAULT_SESSION)
     assert (session.timezone, session.head_count) == ("", 0)
