@@ -64,6 +64,7 @@ TYPED = {  # what a pupil types after the sentence starter, per field of the app
 }
 ACK = "is counted"  # in the success box after a count: "Thank you! Your letter is counted."
 TIMEOUT_S = 90.0
+IDLE_S = 5.0
 EARLY = ForwardMsg.FINISHED_EARLY_FOR_RERUN
 COMPILE_ERROR = ForwardMsg.FINISHED_WITH_COMPILE_ERROR
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -190,7 +191,7 @@ class Tab:
         start = time.perf_counter()
         self.ws = await websockets.connect(
             self.url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
-            max_size=None, open_timeout=TIMEOUT_S)
+            max_size=None, open_timeout=TIMEOUT_S, ping_interval=None)  # browsers send no pings
         await self._rerun([])
         return time.perf_counter() - start
 
@@ -284,7 +285,7 @@ class Tab:
         return ""
 
 
-# --- the pupils --------------------------------------------------------------------------------------
+# --- the pupils -----------------------------------------------------------------------------------
 
 @dataclass
 class Results:
@@ -426,6 +427,9 @@ class Measured:
     rss_peak: float
     counted_rows: int
     counted_sum: int
+    client_cpu_s: float
+    load_average: float
+    idle_cpu_per_s: float
 
 
 def measure(serve, writers: int, args: argparse.Namespace) -> Measured:
@@ -433,16 +437,19 @@ def measure(serve, writers: int, args: argparse.Namespace) -> Measured:
     with serve() as server:
         asyncio.run(drive(server, 1, 0.0, 0.0, args.cps, seed=-1))  # imports, cases, fonts
         rows0, sum0 = server.tally()
-        rss0, cpu0 = server.memory_mb(), server.cpu_seconds()
+        idle0 = server.cpu_seconds()
+        time.sleep(IDLE_S)  # what the server costs with nobody connected (file watcher, loop)
+        idle = (server.cpu_seconds() - idle0) / IDLE_S
+        rss0, cpu0, client0 = server.memory_mb(), server.cpu_seconds(), time.process_time()
         results = asyncio.run(drive(server, writers, args.duration, args.think, args.cps,
                                     args.seed))
-        cpu = server.cpu_seconds() - cpu0
+        cpu, client = server.cpu_seconds() - cpu0, time.process_time() - client0
         rows, total = server.tally()
         return Measured(results, cpu, rss0, server.memory_mb("VmHWM"), rows - rows0,
-                        total - sum0)
+                        total - sum0, client, os.getloadavg()[0], idle)
 
 
-# --- the report ---------------------------------------------------------------------------------------
+# --- the report -----------------------------------------------------------------------------------
 
 def percentile(values: list[float], q: float) -> float:
     """The nearest-rank percentile (q in 0..1) of the values."""
@@ -482,9 +489,16 @@ def report(writers: int, args: argparse.Namespace, w4r: Measured, bare: Measured
         print(f"errors {name:4}: {errors}" + (f" ({detail})" if detail else ""))
     per = [m.cpu_s / max(m.results.interactions, 1) for m in (w4r, bare)]
     print(f"server CPU per interaction: w4r {1000 * per[0]:.1f} ms ({w4r.cpu_s:.1f} s), "
-          f"bare {1000 * per[1]:.1f} ms ({bare.cpu_s:.1f} s), ratio {per[0] / max(per[1], 1e-9):.1f}")
+          f"bare {1000 * per[1]:.1f} ms ({bare.cpu_s:.1f} s), "
+          f"ratio {per[0] / max(per[1], 1e-9):.1f}")
+    print(f"server CPU at rest, nobody connected: w4r {1000 * w4r.idle_cpu_per_s:.0f} ms/s, "
+          f"bare {1000 * bare.idle_cpu_per_s:.0f} ms/s")
+    print(f"this client's own CPU (all pupils): w4r run {w4r.client_cpu_s:.1f} s, bare run "
+          f"{bare.client_cpu_s:.1f} s; load average after: {w4r.load_average:.1f}, "
+          f"{bare.load_average:.1f}")
     for name, measured in (("w4r", w4r), ("bare", bare)):
-        at = ", ".join(f"{n} writers {mb:.0f} MB" for n, mb in sorted(measured.results.rss_at.items()))
+        at = ", ".join(f"{n} writers {mb:.0f} MB"
+                       for n, mb in sorted(measured.results.rss_at.items()))
         print(f"RSS {name:4}: 0 writers {measured.rss_idle:.0f} MB, {at}; peak "
               f"{measured.rss_peak:.0f} MB")
     for name, measured in (("w4r", w4r), ("bare", bare)):
