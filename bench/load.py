@@ -430,6 +430,7 @@ class Measured:
     client_cpu_s: float
     load_average: float
     idle_cpu_per_s: float
+    wall_s: float
 
 
 def measure(serve, writers: int, args: argparse.Namespace) -> Measured:
@@ -441,12 +442,14 @@ def measure(serve, writers: int, args: argparse.Namespace) -> Measured:
         time.sleep(IDLE_S)  # what the server costs with nobody connected (file watcher, loop)
         idle = (server.cpu_seconds() - idle0) / IDLE_S
         rss0, cpu0, client0 = server.memory_mb(), server.cpu_seconds(), time.process_time()
+        wall0 = time.monotonic()
         results = asyncio.run(drive(server, writers, args.duration, args.think, args.cps,
                                     args.seed))
         cpu, client = server.cpu_seconds() - cpu0, time.process_time() - client0
         rows, total = server.tally()
         return Measured(results, cpu, rss0, server.memory_mb("VmHWM"), rows - rows0,
-                        total - sum0, client, os.getloadavg()[0], idle)
+                        total - sum0, client, os.getloadavg()[0], idle,
+                        time.monotonic() - wall0)
 
 
 # --- the report -----------------------------------------------------------------------------------
@@ -493,9 +496,10 @@ def report(writers: int, args: argparse.Namespace, w4r: Measured, bare: Measured
           f"ratio {per[0] / max(per[1], 1e-9):.1f}")
     print(f"server CPU at rest, nobody connected: w4r {1000 * w4r.idle_cpu_per_s:.0f} ms/s, "
           f"bare {1000 * bare.idle_cpu_per_s:.0f} ms/s")
-    print(f"this client's own CPU (all pupils): w4r run {w4r.client_cpu_s:.1f} s, bare run "
-          f"{bare.client_cpu_s:.1f} s; load average after: {w4r.load_average:.1f}, "
-          f"{bare.load_average:.1f}")
+    print(f"the pupils took w4r {w4r.wall_s:.0f} s ({w4r.results.interactions / w4r.wall_s:.1f} "
+          f"interactions/s), bare {bare.wall_s:.0f} s; this client's own CPU: "
+          f"{w4r.client_cpu_s:.1f} s, {bare.client_cpu_s:.1f} s; load average after: "
+          f"{w4r.load_average:.1f}, {bare.load_average:.1f}")
     for name, measured in (("w4r", w4r), ("bare", bare)):
         at = ", ".join(f"{n} writers {mb:.0f} MB"
                        for n, mb in sorted(measured.results.rss_at.items()))
