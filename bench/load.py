@@ -198,7 +198,8 @@ class Tab:
     async def close(self) -> None:
         """Close the websocket (the pupil shuts the tab)."""
         if self.ws is not None:
-            await self.ws.close()
+            with contextlib.suppress(Exception):
+                await self.ws.close()
 
     def find(self, *, label: str | None = None, prefix: str | None = None,
              key: str | None = None, types: tuple[str, ...] = ("button",)) -> Widget:
@@ -335,7 +336,7 @@ class Pupil:
         await asyncio.sleep(wait)
         try:
             seconds = await act()
-        except (Failed, TimeoutError, websockets.ConnectionClosed, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - every failure is an error of the run, counted
             self.results.errors[f"{kind}: {type(exc).__name__} {exc}"[:100]] += 1
             return False
         self.results.times[kind].append(seconds)
@@ -348,39 +349,43 @@ class Pupil:
         return await self.step(kind, self.plan.pause(),
                                lambda: self.tab.click(self.tab.find(**where)))
 
-    async def type(self) -> bool:
-        """Type the rest of the sentence into the step's field, then leave the field."""
-        types = ("text_area", "text_input")
-        field_widget = self.tab.find(label="Letter", types=types) if self.bare else \
-            self.tab.find(key="-w4r.field.", types=types)
-        name = field_widget.id.split("w4r.field.")[-1]
-        added = TYPED.get(name, "") if not self.bare else self.typed_in_w4r(self.letter_step)
-        text = self.tab.values.get(field_widget.id, "") + added
-        return await self.step("type", self.plan.typing(added),
-                               lambda: self.tab.commit(field_widget, text))
+    async def type(self, step: int) -> bool:
+        """Type the rest of the sentence into the step's field, then leave the field.
 
-    @staticmethod
-    def typed_in_w4r(step: int) -> str:
-        """What the w4r pupil types at this step, for the bare pupil to type as much."""
-        return list(TYPED.values())[step]
+        The bare pupil types what the w4r pupil types at the same step, into its one text area.
+        """
+        added = list(TYPED.values())[step]  # the appeal's fields, in the order of its steps
+
+        async def act() -> float:
+            types = ("text_area", "text_input")
+            if self.bare:
+                widget = self.tab.find(label="Letter", types=types)
+            else:
+                widget = self.tab.find(key="-w4r.field.", types=types)
+                if TYPED.get(widget.id.split("w4r.field.")[-1]) != added:
+                    raise Failed(f"step {step + 1} is not the field expected: {widget.label!r}")
+            return await self.tab.commit(widget, self.tab.values.get(widget.id, "") + added)
+
+        return await self.step("type", self.plan.typing(added), act)
 
     async def run(self) -> None:
         """The whole journey, letter after letter until the time is up."""
-        if not await self.step("open", 0.0, self.tab.open):
-            return
-        self.results.connected += 1
-        if self.results.connected in self.milestones:
-            self.results.rss_at[self.results.connected] = self.server.memory_mb()
         try:
+            if not await self.step("open", 0.0, self.tab.open):
+                return
+            self.results.connected += 1
+            if self.results.connected in self.milestones:
+                self.results.rss_at[self.results.connected] = self.server.memory_mb()
             if not await self.click("page", label="Start writing"):
                 return
             while True:
                 case = self.plan.rng.choice(CASES)
                 if not await self.click("choose", key=f"-{case}-appeal"):
                     return
-                for self.letter_step in range(STEPS):
-                    last = self.letter_step == STEPS - 1
-                    if not (await self.click("starter", key="-starter-") and await self.type()):
+                for step in range(STEPS):
+                    last = step == STEPS - 1
+                    if not (await self.click("starter", key="-starter-")
+                            and await self.type(step)):
                         return
                     if not await self.click("print" if last else "next",
                                             label="Next: print & count" if last else None,
