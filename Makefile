@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test screenshots bench clean
+.PHONY: run test screenshots bench bench-load clean
 
 $(VENV)/installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,14 @@ bench: $(VENV)/installed  ## print start-up, PDF and tally figures (see docs/BEN
 	$(PY) bench/foundation.py
 	$(PY) bench/pdf.py
 	$(PY) bench/tally.py
+<<<<<<< HEAD
 	$(PY) bench/gc_pause.py
+=======
+	$(MAKE) --no-print-directory bench-load
+
+bench-load: $(VENV)/installed  ## 10, 30, 60, 120 pupils over the websocket, beside a bare app (~35 min)
+	$(PY) bench/load.py --writers 10 30 60 120 --duration 60 --think 5
+>>>>>>> load
 
 clean:
 	rm -rf $(VENV) .pytest_cache
