@@ -84,6 +84,7 @@ class Server:
     url: str
     pid: int
     db_path: Path
+    log_path: Path | None = None  # what the server printed (its tracebacks, if any)
 
     def _members(self) -> Iterator[int]:
         for entry in os.listdir("/proc"):
@@ -132,7 +133,7 @@ class Server:
 def serve_w4r() -> Iterator[Server]:
     """app.py served by tests/e2e_support.running_app (its own temporary database)."""
     with running_app() as url:
-        yield Server("w4r", str(url), url.process.pid, Path(url.db_path))
+        yield Server("w4r", str(url), url.process.pid, Path(url.db_path), url.log_path)
 
 
 @contextlib.contextmanager
@@ -157,7 +158,7 @@ def serve_bare() -> Iterator[Server]:
                     raise SystemExit("the bare app did not start:\n"
                                      + (Path(tmp) / "streamlit.log").read_text())
                 time.sleep(0.2)
-            yield Server("bare", url, process.pid, database)
+            yield Server("bare", url, process.pid, database, Path(tmp) / "streamlit.log")
         finally:
             _stop(process)
 
@@ -452,6 +453,12 @@ def measure(serve, writers: int, args: argparse.Namespace) -> Measured:
                                     args.seed))
         cpu, client = server.cpu_seconds() - cpu0, time.process_time() - client0
         rows, total = server.tally()
+        if results.errors and server.log_path is not None:  # show why, not only how many
+            logged = server.log_path.read_text(errors="replace")
+            start = logged.find("Traceback")
+            print(f"--- {server.name} server log, from its first traceback ---\n"
+                  f"{logged[start:start + 4000] if start >= 0 else logged[-2000:]}",
+                  file=sys.stderr)
         return Measured(results, cpu, rss0, server.memory_mb("VmHWM"), rows - rows0,
                         total - sum0, client, os.getloadavg()[0], idle,
                         time.monotonic() - wall0)

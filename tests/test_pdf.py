@@ -291,3 +291,22 @@ def test_both_pages_of_a_long_letter_render_with_text(case, tmp_path):
 def test_the_rendered_page_has_the_paper_proportions(case, tmp_path):
     (image,) = render(pdf.build(make_letter(case), paper="letter"), tmp_path)
     assert image.height / image.width == pytest.approx(792 / 612, rel=0.02)
+
+
+def test_font_faces_are_read_once_per_process_and_documents_stay_apart(case):
+    pdf.build(make_letter(case, message="Warm up."))  # every face this letter needs, read
+    before = pdf._parsed_face.cache_info()
+    # Two documents open at once: the first is written after the second was built, so a
+    # face subset in place for one must not be the other's.
+    family = pdf.fonts.plan(["Quiet zebra"]).families[0]
+    first = pdf.Sheets()
+    first.add_page()
+    first.set_font(family.name, first.load(family), 12)
+    first.cell(text="Quiet zebra")
+    second = pdf.build(make_letter(case, message="Hope for Yecenia, 2026."))
+    first_text = squash(PdfReader(io.BytesIO(bytes(first.output()))).pages[0].extract_text())
+    after = pdf._parsed_face.cache_info()
+    assert after.misses == before.misses, "no face was read again"
+    assert after.hits > before.hits
+    assert first_text == "Quiet zebra"
+    assert "Hope for Yecenia, 2026." in text_of(second)
