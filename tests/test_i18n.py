@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -114,3 +116,30 @@ def test_a_fuzzy_translation_counts_as_missing(tmp_path, monkeypatch):
     pot.add("Back")
     assert messages.missing("fr", pot) == ["Touch to write"]
     assert i18n.catalog("fr", tmp_path) == {"Back": "Retour"}
+
+
+def test_a_catalog_is_resolved_once_and_looked_at_again_only_after_a_while(tmp_path,
+                                                                            monkeypatch):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    def write(translation: str, mtime: int) -> None:
+        po = Catalog(locale="fr")
+        po.add("Back", translation)
+        path = tmp_path / "locale" / "fr.po"
+        with path.open("wb") as handle:
+            write_po(handle, po)
+        os.utime(path, ns=(mtime, mtime))
+
+    (tmp_path / "locale").mkdir()
+    write("Retour", 1_000_000_000)
+    assert i18n.catalog("fr", tmp_path) == {"Back": "Retour"}
+    write("En arrière", 2_000_000_000)
+    stats = []
+    real_stat = Path.stat
+    monkeypatch.setattr(Path, "stat", lambda self, *a, **k: stats.append(self) or
+                        real_stat(self, *a, **k))
+    assert i18n.catalog("fr", tmp_path) == {"Back": "Retour"}, "not looked at again yet"
+    assert stats == [], "no file-system call for a message within RECHECK_S"
+    monkeypatch.setattr(i18n, "RECHECK_S", 0.0)
+    assert i18n.catalog("fr", tmp_path) == {"Back": "En arrière"}, "a change is seen later"

@@ -3,6 +3,7 @@ numbers and dates written the way each language writes them."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +42,7 @@ def name(lang: str) -> str:
         return lang
 
 
+@lru_cache(maxsize=64)
 def normalize(lang: str | None) -> str:
     """One of the interface languages: 'fr-CA' → 'fr'; anything unknown → English."""
     base = (lang or "").replace("_", "-").split("-")[0].lower()
@@ -54,12 +56,27 @@ def _catalog(path: str, mtime_ns: int) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
 
 
+RECHECK_S = 2.0  # how often a catalog file is looked at again for a change
+_RESOLVED: dict[tuple[str, str], tuple[float, dict[str, str]]] = {}
+
+
 def catalog(lang: str, content_dir: str | Path | None = None) -> dict[str, str]:
-    """The translated messages of a language (empty for English, the source language)."""
-    path = locale_dir(content_dir) / f"{normalize(lang)}.po"
-    if normalize(lang) == DEFAULT or not path.is_file():
+    """The translated messages of a language (empty for English, the source language).
+
+    Resolved once per language and content folder, and looked at again at most every
+    RECHECK_S seconds: a page asks for ~50 messages a rerun, each of which would otherwise
+    cost three file-system calls."""
+    code = normalize(lang)
+    if code == DEFAULT:
         return {}
-    return _catalog(str(path), path.stat().st_mtime_ns)
+    key, now = (str(config.content_dir(content_dir)), code), time.monotonic()
+    known = _RESOLVED.get(key)
+    if known is not None and now - known[0] < RECHECK_S:
+        return known[1]
+    path = locale_dir(content_dir) / f"{code}.po"
+    messages = _catalog(str(path), path.stat().st_mtime_ns) if path.is_file() else {}
+    _RESOLVED[key] = (now, messages)
+    return messages
 
 
 def gettext(lang: str, message: str) -> str:
