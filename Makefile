@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test screenshots bench clean
+.PHONY: run kiosk test screenshots bench clean
 
 $(VENV)/installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +12,13 @@ $(VENV)/installed: requirements.txt
 	touch $@
 
 run: $(VENV)/installed  ## serve the app on http://localhost:8501 (demo cases, data/w4r.db)
-	$(PY) -m w4r session setup-code --if-needed
+	@if [ -n "$$W4R_KIOSK" ]; then $(PY) -m w4r kiosk check "$$W4R_KIOSK"; \
+	else $(PY) -m w4r session setup-code --if-needed; fi
 	$(PY) -m streamlit run app.py --server.port 8501
+
+kiosk: $(VENV)/installed  ## serve one session's locked kiosk: make kiosk SESSION=CODE
+	@$(PY) -m w4r kiosk check "$(SESSION)"
+	W4R_KIOSK="$(SESSION)" $(PY) -m streamlit run app.py --server.port 8501
 
 test: $(VENV)/installed  ## every test: unit, AppTest pages, PDFs rendered, browser end to end
 	$(PY) -m pytest

@@ -22,7 +22,10 @@ def signed_in_as(database: Database) -> str | None:
 
 
 def actor(database: Database) -> rights.Actor:
-    """This browser as an actor: the session it writes in, and the one it organizes."""
+    """This browser as an actor: the session it writes in, and the one it organizes (none on a
+    locked kiosk server)."""
+    if locked := state.locked_code():
+        return rights.kiosk_actor(locked)
     return rights.Actor(state.session_code(), signed_in_as(database))
 
 

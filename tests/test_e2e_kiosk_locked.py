@@ -1,0 +1,116 @@
+"""End to end, on a tablet-sized touch screen in headless Chromium: a locked kiosk server
+(W4R_KIOSK=CODE) shows only its kiosk, whatever address, join link, projector link, reload or
+Back; on an unlocked kiosk, the organizer who left kiosk mode with the PIN is signed out after
+the kiosk's idle time and the screen goes back to the kiosk by itself."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from test_e2e import _need, browser  # noqa: F401 (fixture: skips locally, fails in CI)
+from w4r import access, db, links, sessions
+
+try:
+    import e2e_support as e2e
+except ImportError:  # pragma: no cover
+    from tests import e2e_support as e2e
+
+pytestmark = pytest.mark.e2e
+
+TABLET = {"width": 1024, "height": 768}
+PIN = "482913"
+FAIR = "FAIR24"
+OTHER = "OTHER7"
+IDLE_S = 10
+
+
+def tablet(browser):
+    """A fresh touch-screen page at 1024×768."""
+    context = browser.new_context(viewport=TABLET, has_touch=True)
+    context.set_default_timeout(15_000)
+    return context, context.new_page()
+
+
+def tap(page, name: str) -> None:
+    page.get_by_role("button", name=name).first.tap()
+    e2e.wait_for_app(page)
+
+
+def assert_only_the_kiosk(page, where: str, app) -> None:
+    """The page is FAIR24's kiosk and offers no way anywhere else."""
+    from playwright.sync_api import expect
+
+    e2e.assert_no_traceback(page, where, app)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    text = e2e.page_text(page)
+    for word in ("Organizer", "Leave kiosk mode", "Sign in", "Session settings",
+                 "Review letters", "Class 7B", OTHER):
+        assert word not in text, f"{where}: {word!r} on the page:\n{text[:1500]}"
+    assert not page.get_by_label("Organizer PIN").count(), where
+    assert not page.locator("input[type=password]").count(), where
+    query = parse_qs(urlsplit(page.url).query)
+    assert query.get("s") == [FAIR] and "p" not in query, f"{where}: {page.url}"
+
+
+@pytest.fixture
+def locked_app(tmp_path):
+    """A server locked to the kiosk of FAIR24 (its session switch off), beside another session
+    with a projector link."""
+    path = tmp_path / "w4r.db"
+    database = db.connect(path)
+    access.create_session(database, PIN, "Town fair", kind="event", code=FAIR)
+    access.create_session(database, PIN, "Class 7B", code=OTHER)
+    token = links.issue_display(database, OTHER)
+    database.conn.close()
+    with e2e.running_app(path, env={"W4R_KIOSK": FAIR}) as url:
+        url.display_token = token
+        yield url
+
+
+def test_a_locked_kiosk_server_shows_only_its_kiosk(browser, locked_app):
+    from playwright.sync_api import expect
+
+    app = locked_app
+    context, page = tablet(browser)
+    try:
+        for address in ("/", f"/?s={OTHER}", "/organizer", "/review", f"/session?s={OTHER}",
+                        "/write", "/reports?s=CLASS", f"/?p={app.display_token}",
+                        f"/display?p={app.display_token}", f"/?s={OTHER}&d=abcdefabcdef"):
+            page.goto(app + address)
+            e2e.wait_for_app(page)
+            expect(page.get_by_role("button", name="Touch to write")).to_be_visible()
+            assert_only_the_kiosk(page, address, app)
+
+        page.goto(app + "/organizer")  # a page that does not exist: still the kiosk
+        e2e.wait_for_app(page)
+        page.goto(app + "/no-such-page")
+        e2e.wait_for_app(page)
+        expect(page.get_by_role("button", name="Touch to write")).to_be_visible()
+        assert_only_the_kiosk(page, "a typo", app)
+
+        # Through the flow, then reload: the kiosk of FAIR24 again.
+        tap(page, "Touch to write")
+        expect(page.get_by_role("heading", name="Choose a person to write for")).to_be_visible()
+        page.reload()
+        e2e.wait_for_app(page)
+        assert_only_the_kiosk(page, "reload", app)
+
+        # Back, after moving through the flow: still only the kiosk.
+        page.goto(app + f"/review?s={OTHER}")
+        e2e.wait_for_app(page)
+        tap(page, "Touch to write")
+        page.locator(".st-key-kiosk-yecenia-armenta-solidarity button").tap()
+        e2e.wait_for_app(page)
+        expect(page.locator("textarea").first).to_be_visible()
+        went_back = []
+        for _ in range(3):
+            page.go_back()
+            e2e.wait_for_app(page)
+            if page.url.startswith(app):
+                went_back.append(page.url)
+                assert_only_the_kiosk(page, f"back to {page.url}", app)
+        assert went_back, "Back reached the app's earlier addresses"
+    finally:
+        context.close()
