@@ -94,4 +94,6 @@ with storage.page_guard(), ui.run_database() as database:
         ui.display_switches()
         ui.disclaimer()
         organizer_ui.keep_sign_in()  # the sign-in cookie follows the sign-in
+        if organizer:
+            organizer_ui.watch_sign_in()  # an unused sign-in ends: the page leaves by itself
     page.run()

@@ -114,3 +114,52 @@ def test_a_locked_kiosk_server_shows_only_its_kiosk(browser, locked_app):
         assert went_back, "Back reached the app's earlier addresses"
     finally:
         context.close()
+
+
+@pytest.fixture
+def kiosk_app(tmp_path):
+    """An unlocked kiosk: the default session with its kiosk switch on and a 10 s idle time."""
+    path = tmp_path / "w4r.db"
+    database = db.connect(path)
+    sessions.update(database, db.DEFAULT_SESSION, name="Town fair", kind="event", kiosk=True,
+                    idle_seconds=IDLE_S)
+    access.set_pin(database, db.DEFAULT_SESSION, PIN)
+    database.conn.close()
+    with e2e.running_app(path) as url:
+        yield url
+
+
+def test_the_organizer_who_left_the_kiosk_is_signed_out_after_its_idle_time(browser, kiosk_app):
+    from playwright.sync_api import expect
+
+    app = kiosk_app
+    context, page = tablet(browser)
+    try:
+        page.goto(app)
+        e2e.wait_for_app(page)
+        expect(page.get_by_role("button", name="Touch to write")).to_be_visible()
+        page.get_by_text("Organizer", exact=True).tap()
+        page.get_by_label("Organizer PIN").fill(PIN)
+        tap(page, "Leave kiosk mode")
+        expect(page.locator(e2e.NAV)).to_be_visible()  # the organizer's app, with its menu
+        e2e.open_page(page, "Session settings")
+        expect(page.get_by_role("heading", name="Session settings")).to_be_visible()
+        assert not page.get_by_role("button", name="Touch to write").count()
+
+        # Nobody touches the screen: after the kiosk's idle time the kiosk comes back by itself.
+        page.wait_for_timeout(IDLE_S // 2 * 1000)
+        assert page.get_by_role("heading", name="Session settings").count(), "not before it"
+        expect(page.get_by_role("button", name="Touch to write")).to_be_visible(timeout=15_000)
+        e2e.wait_for_app(page)
+        expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+        assert "Session settings" not in e2e.page_text(page)
+        e2e.assert_no_traceback(page, "the kiosk after the organizer's sign-in ended", app)
+
+        database = db.connect(app.db_path)
+        assert database.execute("select count(*) from signins").fetchone()[0] == 0
+        database.conn.close()
+        page.reload()  # the cookie's sign-in ended too: still the kiosk
+        e2e.wait_for_app(page)
+        expect(page.get_by_role("button", name="Touch to write")).to_be_visible()
+    finally:
+        context.close()

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from w4r import access, config, db, drafts, i18n, letters, links, pdf, sessions, tally, terms
 from w4r.cases import Case
@@ -431,19 +432,34 @@ def _restore_signin(database: db.Database, cookies: Mapping[str, str]) -> str | 
     return token
 
 
-def organizer_code(database: db.Database, cookies: Mapping[str, str] | None = None) -> str | None:
+def _automatic() -> bool:
+    """True in a fragment's own run (a timer's refresh), which is no sign of the organizer."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
+
+
+def organizer_code(database: db.Database, cookies: Mapping[str, str] | None = None,
+                   touch: bool = True) -> str | None:
     """The session this browser's organizer signed in to, or None (expired, PIN changed, or a
-    locked kiosk server, where nobody organizes).
+    locked kiosk server, where nobody organizes). A full run of the app is the organizer's
+    use of the sign-in (`touch`); a fragment's timer, or `touch=False`, only looks.
 
     After a reload the tab starts empty: the sign-in comes back from the browser's cookie."""
     if locked_code():
         return None
     token = st.session_state.get(_ORGANIZER) or _restore_signin(
         database, _browser_cookies() if cookies is None else cookies)
-    code = access.signed_in(database, token) if token else None
+    code = access.signed_in(database, token, touch=touch and not _automatic()) \
+        if token else None
     if token and code is None:
         st.session_state.pop(_ORGANIZER, None)
     return code
+
+
+def organizer_idle_s(database: db.Database) -> float | None:
+    """How long this browser's sign-in lasts unused (a kiosk's is short), or None."""
+    token = st.session_state.get(_ORGANIZER)
+    return access.idle_limit(database, token) if token else None
 
 
 def signin_cookie(cookies: Mapping[str, str] | None = None) -> tuple[str, tuple[str, ...]] | None:
@@ -467,16 +483,17 @@ def _signed_in(database: db.Database, attempt: access.Attempt, code: str) -> acc
     return attempt
 
 
-def unlock(database: db.Database, code: str, pin: str) -> access.Attempt:
-    """Try the organizer PIN of a session; on success sign in and write in it."""
+def unlock(database: db.Database, code: str, pin: str, at_kiosk: bool = False) -> access.Attempt:
+    """Try the organizer PIN of a session; on success sign in and write in it (a sign-in made
+    on a kiosk's screen lasts the kiosk's idle time unused)."""
     found = sessions.get(database, code)
     if locked_code():
         return access.Attempt(False, 0.0, "This screen is a locked kiosk: organizers sign in "
                                           "on another browser or server.")
     if found is None:
         return access.Attempt(False, 0.0, "There is no class or event with that code.")
-    return _signed_in(database, access.sign_in(database, found.code, pin, browser_id()),
-                      found.code)
+    return _signed_in(database, access.sign_in(database, found.code, pin, browser_id(),
+                                               at_kiosk=at_kiosk), found.code)
 
 
 def claim(database: db.Database, code: str, setup_code: str, pin: str,

@@ -66,8 +66,8 @@ def exit_form(database: Database, session: sessions.Session) -> None:
         pin = st.text_input(_("Organizer PIN"), type="password", max_chars=64)
         leave = st.form_submit_button(_("Leave kiosk mode"))
     if leave:
-        done, attempt = storage.guarded(lambda: state.unlock(database, session.code, pin),
-                                        "sign-in")
+        done, attempt = storage.guarded(  # this sign-in lasts the kiosk's idle time unused
+            lambda: state.unlock(database, session.code, pin, at_kiosk=True), "sign-in")
         if done and attempt.ok:
             st.rerun()
         if done:
