@@ -106,7 +106,7 @@ def _join_script() -> None:
 
 def test_join_and_sign_in_never_leave_the_locked_session(db_path):
     at = no_error(AppTest.from_function(_join_script, default_timeout=30).run())
-    assert at.session_state["result"] == (db.DEFAULT_SESSION, None, False, None)
+    assert at.session_state["result"] == (FAIR, None, False, None)
     assert state_of_rights()
 
 

@@ -52,8 +52,9 @@ T = TypeVar("T")
 # --- the class or event -------------------------------------------------------
 
 def session_code() -> str:
-    """The code of the session this visitor writes in (the default one until they join)."""
-    return st.session_state.get(_SESSION, db.DEFAULT_SESSION)
+    """The code of the session this visitor writes in (the default one until they join; on a
+    locked kiosk server always its session)."""
+    return locked_code() or st.session_state.get(_SESSION, db.DEFAULT_SESSION)
 
 
 def locked_code() -> str | None:
