@@ -716,6 +716,16 @@ def test_looking_at_a_sign_in_is_not_using_it(db, with_pin):
     assert access.signed_in(db, token, now=T0 + 11, touch=False) is None
 
 
+def test_a_pin_changed_from_a_kiosk_sign_in_keeps_it_short(db, with_pin):
+    sessions.update(db, with_pin, kiosk=True, idle_seconds=10)
+    kiosk = access.sign_in(db, with_pin, PIN, BROWSER, at_kiosk=True).token
+    renewed = access.change_pin(db, with_pin, PIN, "new-pin-42", "new-pin-42", BROWSER, kiosk)
+    assert access.idle_limit(db, renewed) == 10
+    normal = access.sign_in(db, with_pin, "new-pin-42", "b2").token
+    again = access.change_pin(db, with_pin, "new-pin-42", "new-pin-43", "new-pin-43", "b2", normal)
+    assert access.idle_limit(db, again) == access.SIGNIN_IDLE_S
+
+
 def test_a_kiosk_sign_in_does_not_end_other_sign_ins_early(db, with_pin):
     sessions.update(db, with_pin, kiosk=True, idle_seconds=10)
     normal = access.sign_in(db, with_pin, PIN, "b1", now=T0).token

@@ -149,9 +149,10 @@ def create_session(db: Database, pin: str, name: str, kind: str = "class", goal:
 
 
 def change_pin(db: Database, code: str, old: str, new: str, again: str,
-               browser_id: str = "") -> str:
+               browser_id: str = "", token: str = "") -> str:
     """Change a PIN after checking the current one; every other sign-in ends. Return a new
-    sign-in token for the one who changed it; raise ValueError saying what went wrong."""
+    sign-in token for the one who changed it (with the idle limit of their sign-in `token`: a
+    kiosk's stays short); raise ValueError saying what went wrong."""
     if new != again:
         raise ValueError("the two new PINs differ.")
     if problem := pin_problem(new):
@@ -159,8 +160,10 @@ def change_pin(db: Database, code: str, old: str, new: str, again: str,
     attempt = check(db, code, old, browser_id)
     if not attempt.ok:
         raise ValueError(attempt.message)
+    row = _signin(db, token)
+    own_limit = row[3] if row and row[0] == code else None
     set_pin(db, code, new)
-    return _new_signin(db, code, time.time())
+    return _new_signin(db, code, time.time(), own_limit)
 
 
 # --- the throttle -----------------------------------------------------------------------------

@@ -509,8 +509,8 @@ def claim(database: db.Database, code: str, setup_code: str, pin: str,
 
 def change_pin(database: db.Database, code: str, old: str, new: str, again: str) -> None:
     """Change the session's PIN: every other sign-in ends, this browser stays signed in."""
-    st.session_state[_ORGANIZER] = access.change_pin(database, code, old, new, again,
-                                                     browser_id())
+    st.session_state[_ORGANIZER] = access.change_pin(
+        database, code, old, new, again, browser_id(), st.session_state.get(_ORGANIZER) or "")
 
 
 def lock(database: db.Database) -> None:
