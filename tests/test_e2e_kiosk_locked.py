@@ -167,3 +167,43 @@ def test_the_organizer_who_left_the_kiosk_is_signed_out_after_its_idle_time(brow
         expect(page.get_by_role("button", name="Touch to write")).to_be_visible()
     finally:
         context.close()
+
+
+@pytest.fixture
+def organizer_app(tmp_path):
+    """An ordinary server: the default session (no kiosk) with an organizer PIN."""
+    path = tmp_path / "w4r.db"
+    database = db.connect(path)
+    access.set_pin(database, db.DEFAULT_SESSION, PIN)
+    database.conn.close()
+    with e2e.running_app(path) as url:
+        yield url
+
+
+def test_an_ordinary_organizer_page_leaves_by_itself_when_the_sign_in_expires(browser,
+                                                                             organizer_app):
+    from playwright.sync_api import expect
+
+    app = organizer_app
+    page = e2e.new_page(browser)
+    try:
+        page.goto(f"{app}/organizer")
+        e2e.wait_for_app(page)
+        e2e.type_into(page, "Organizer PIN", PIN)
+        page.get_by_role("button", name="Sign in").click()
+        e2e.wait_for_app(page)
+        e2e.open_page(page, "Session settings")
+        expect(page.get_by_role("heading", name="Session settings")).to_be_visible()
+
+        # 29 min 55 s later (the sign-in's last use set back instead of waiting), untouched:
+        # the page leaves the organizer pages by itself within the timer's 30 s.
+        database = db.connect(app.db_path)
+        database.execute("update signins set last_seen = last_seen - ?",
+                         [access.SIGNIN_IDLE_S - 5])
+        database.conn.close()
+        expect(page.get_by_label("Organizer PIN")).to_be_visible(timeout=45_000)
+        e2e.wait_for_app(page)
+        assert "Session settings" not in page.locator(e2e.NAV).inner_text()
+        assert not page.get_by_role("heading", name="Session settings").count()
+    finally:
+        page.context.close()
