@@ -1,7 +1,8 @@
 """End to end, on a tablet-sized touch screen in headless Chromium: a locked kiosk server
 (W4R_KIOSK=CODE) shows only its kiosk, whatever address, join link, projector link, reload or
 Back; on an unlocked kiosk, the organizer who left kiosk mode with the PIN is signed out after
-the kiosk's idle time and the screen goes back to the kiosk by itself."""
+the kiosk's idle time and the screen goes back to the kiosk by itself; an ordinary organizer's
+page leaves the organizer pages by itself when the 30-minute sign-in expires."""
 
 from __future__ import annotations
 
