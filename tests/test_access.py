@@ -726,6 +726,17 @@ def test_a_pin_changed_from_a_kiosk_sign_in_keeps_it_short(db, with_pin):
     assert access.idle_limit(db, again) == access.SIGNIN_IDLE_S
 
 
+def test_an_automatic_refresh_keeps_an_ordinary_sign_in_alive_but_not_a_kiosks(db, with_pin):
+    sessions.update(db, with_pin, kiosk=True, idle_seconds=10)
+    kiosk = access.sign_in(db, with_pin, PIN, BROWSER, now=T0, at_kiosk=True).token
+    normal = access.sign_in(db, with_pin, PIN, "b2", now=T0).token
+    for later in range(3, 3 * 1000, 3):  # the Projector page's refresh, every 3 s for 50 min
+        access.signed_in(db, normal, now=T0 + later, automatic=True)
+        access.signed_in(db, kiosk, now=T0 + later, automatic=True)
+    assert access.signed_in(db, normal, now=T0 + 3000) == with_pin, "a projector on the wall"
+    assert access.signed_in(db, kiosk, now=T0 + 3000) is None
+
+
 def test_a_kiosk_sign_in_does_not_end_other_sign_ins_early(db, with_pin):
     sessions.update(db, with_pin, kiosk=True, idle_seconds=10)
     normal = access.sign_in(db, with_pin, PIN, "b1", now=T0).token

@@ -297,11 +297,13 @@ def _signin(db: Database, token: str) -> tuple | None:
 
 
 def signed_in(db: Database, token: str, now: float | None = None,
-              idle_s: float = SIGNIN_IDLE_S, touch: bool = True) -> str | None:
+              idle_s: float = SIGNIN_IDLE_S, touch: bool = True,
+              automatic: bool = False) -> str | None:
     """The session a sign-in token opens, or None once it expired or its PIN changed.
 
-    A sign-in expires after its own idle limit (a kiosk's), else `idle_s`, without use; each
-    call is a use (`touch`) unless it only looks (an automatic refresh is not the organizer)."""
+    A sign-in expires after its own idle limit (a kiosk's), else `idle_s`, without use. Each
+    call is a use (`touch`) unless it only looks; a page's automatic refresh (`automatic`: the
+    Projector page on the wall) keeps an ordinary sign-in alive, never a kiosk's short one."""
     row = _signin(db, token)
     if row is None:
         return None
@@ -312,7 +314,8 @@ def signed_in(db: Database, token: str, now: float | None = None,
     if generation != current or not now - last_seen < limit:
         _bookkeeping(db, "delete from signins where token_hash = ?", [hashed])
         return None
-    if touch and now - last_seen >= min(SEEN_EVERY_S, limit / 10):
+    used = touch and not (automatic and own_limit is not None)
+    if used and now - last_seen >= min(SEEN_EVERY_S, limit / 10):
         _bookkeeping(db, "update signins set last_seen = ? where token_hash = ?", [now, hashed])
     return code
 

@@ -443,14 +443,15 @@ def organizer_code(database: db.Database, cookies: Mapping[str, str] | None = No
                    touch: bool = True) -> str | None:
     """The session this browser's organizer signed in to, or None (expired, PIN changed, or a
     locked kiosk server, where nobody organizes). A full run of the app is the organizer's
-    use of the sign-in (`touch`); a fragment's timer, or `touch=False`, only looks.
+    use of the sign-in (`touch`); `touch=False` only looks, and a fragment's timer (the
+    Projector page's refresh) is no use of a kiosk's short sign-in.
 
     After a reload the tab starts empty: the sign-in comes back from the browser's cookie."""
     if locked_code():
         return None
     token = st.session_state.get(_ORGANIZER) or _restore_signin(
         database, _browser_cookies() if cookies is None else cookies)
-    code = access.signed_in(database, token, touch=touch and not _automatic()) \
+    code = access.signed_in(database, token, touch=touch, automatic=_automatic()) \
         if token else None
     if token and code is None:
         st.session_state.pop(_ORGANIZER, None)
