@@ -121,6 +121,24 @@ def state_of_rights() -> bool:
     return True
 
 
+def _organizer_callback_script() -> None:
+    """An organizer page's callback on the locked server, in a browser holding a live sign-in."""
+    import streamlit as st
+
+    from w4r import access, db
+    from w4r.ui import organizer
+
+    database = db.connect()
+    st.session_state["w4r.organizer"] = access.sign_in(database, "FAIR24", "482913", "b").token
+    st.session_state["result"] = (organizer.actor(database),
+                                  organizer.may(database, "review", "FAIR24"))
+
+
+def test_an_organizer_callback_is_refused_even_with_a_live_sign_in(db_path):
+    at = no_error(AppTest.from_function(_organizer_callback_script, default_timeout=30).run())
+    assert at.session_state["result"] == (rights.Actor(writes_in=FAIR), False)
+
+
 def test_an_unknown_code_is_a_clear_refusal(db_path, monkeypatch):
     monkeypatch.setenv("W4R_KIOSK", "NOSUCH")
     at = window({"s": OTHER})
