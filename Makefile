@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PORT ?= 8501
 
-.PHONY: run test screenshots bench bench-load clean
+.PHONY: run kiosk test screenshots bench bench-load clean
 
 $(VENV)/installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +13,13 @@ $(VENV)/installed: requirements.txt
 	touch $@
 
 run: $(VENV)/installed  ## serve the app on http://localhost:8501 (demo cases, data/w4r.db)
-	$(PY) -m w4r session setup-code --if-needed
-	$(PY) -m streamlit run app.py --server.port 8501
+	@if [ -n "$$W4R_KIOSK" ]; then $(PY) -m w4r kiosk check "$$W4R_KIOSK"; \
+	else $(PY) -m w4r session setup-code --if-needed; fi
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+kiosk: $(VENV)/installed  ## serve one session's locked kiosk: make kiosk SESSION=CODE [PORT=8502]
+	@$(PY) -m w4r kiosk check "$(SESSION)"
+	W4R_KIOSK="$(SESSION)" $(PY) -m streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/installed  ## every test: unit, AppTest pages, PDFs rendered, browser end to end
 	$(PY) -m pytest

@@ -6,6 +6,7 @@ import streamlit as st
 
 from w4r import memory, state, ui
 from w4r.ui import _, kiosk, storage
+from w4r.ui import locked as locked_ui
 from w4r.ui import organizer as organizer_ui
 
 memory.settle()  # what lives as long as the server stays out of the collection after each run
@@ -15,7 +16,14 @@ st.set_page_config(page_title=_("Write for Rights · w4r"), page_icon="✉️", 
 # one connection for this run, closed when it ends; a storage problem while drawing shows as a
 # short message (what was drawn stays), never as Streamlit's error box or a server path
 with storage.page_guard(), ui.run_database() as database:
-    if state.display_token() is not None:
+    locked = state.locked_code()  # W4R_KIOSK=CODE: this server is that session's kiosk only
+    if locked is not None and locked_ui.session(database, locked) is None:
+        ui.apply_display(kiosk=True)
+        locked_ui.refused(locked)
+        st.stop()
+    if locked is not None:
+        state.lock_kiosk(locked)  # whatever the address says (?s=, ?p=), this session
+    elif state.display_token() is not None:
         # A projector link (?p=TOKEN): its read-only view and nothing else: no menu, no sign-in;
         # on any of the app's addresses (no "Page not found" for /session?p=…).
         page = st.navigation([st.Page(ui.PAGES["display"], title=_("Projector"), default=True)]
@@ -29,7 +37,7 @@ with storage.page_guard(), ui.run_database() as database:
     session = ui.current_session(database, state.session_code())
     state.default_lang(session.language)
     organizer = ui.organizer_session(database)
-    in_kiosk = session.kiosk and organizer is None
+    in_kiosk = (session.kiosk or locked is not None) and organizer is None
     if in_kiosk:
         kiosk.forget_if_idle(session)  # a tap after the idle time finds a fresh kiosk
     state.sync_draft(database, session)  # restore (?d=), or save the draft if it changed
@@ -37,9 +45,13 @@ with storage.page_guard(), ui.run_database() as database:
 
     if in_kiosk:
         # A kiosk: one full-screen page, no menu, no sidebar; only the organizer PIN leaves it.
-        page = st.navigation([st.Page(ui.PAGES["kiosk"], title=_("Write for Rights"),
-                                      default=True)], position="hidden")
+        # A locked server (W4R_KIOSK) has the kiosk at every address and no way out at all.
+        page = st.navigation(locked_ui.pages() if locked else [
+            st.Page(ui.PAGES["kiosk"], title=_("Write for Rights"), default=True)],
+            position="hidden")
         ui.apply_display(kiosk=True)
+        if locked:
+            locked_ui.style()
         page.run()
         st.stop()
 
@@ -82,4 +94,6 @@ with storage.page_guard(), ui.run_database() as database:
         ui.display_switches()
         ui.disclaimer()
         organizer_ui.keep_sign_in()  # the sign-in cookie follows the sign-in
+        if organizer:
+            organizer_ui.watch_sign_in()  # an unused sign-in ends: the page leaves by itself
     page.run()

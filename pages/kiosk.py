@@ -37,8 +37,9 @@ if phase == "attract":
                       args=(code,), type="tertiary", disabled=ui.lang() == code)
     ui.display_switches(st.container(horizontal=True))
     st.caption(ui.inert(_(DISCLAIMER)))
-    with st.expander(_("Organizer")):
-        kiosk.exit_form(database, session)
+    if kiosk.may_leave():  # a locked kiosk server (W4R_KIOSK) has no way out at all
+        with st.expander(_("Organizer")):
+            kiosk.exit_form(database, session)
 
 elif phase == "choose":
     live_count()

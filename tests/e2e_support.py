@@ -89,17 +89,19 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def running_app(db_path: str | os.PathLike | None = None,
-                timeout: float = START_TIMEOUT_S, port: int | None = None) -> Iterator[AppURL]:
+                timeout: float = START_TIMEOUT_S, port: int | None = None,
+                env: dict[str, str] | None = None) -> Iterator[AppURL]:
     """Serve the app on a free loopback port and yield its base URL ("http://127.0.0.1:PORT").
 
     The URL is an `AppURL`: a str that also knows `.db_path` and `.log()` (the server output).
     The app writes to `db_path` (W4R_DB), by default a fresh SQLite file in a temporary folder
-    that is removed afterwards; every other environment variable is inherited. Pass `port`
+    that is removed afterwards; every other environment variable is inherited, with `env` on
+    top (e.g. {"W4R_KIOSK": "FAIR24"} for a locked kiosk server). Pass `port`
     to start again where a stopped server was, so open pages reconnect by themselves.
     """
     with tempfile.TemporaryDirectory(prefix="w4r-e2e-") as tmp:
         database = Path(db_path or Path(tmp) / "w4r.db")
-        env = dict(os.environ, W4R_DB=str(database))
+        env = dict(os.environ, **(env or {}), W4R_DB=str(database))
         port = port or free_port()
         url = AppURL(f"http://127.0.0.1:{port}")
         log_path = url.log_path = Path(tmp) / "streamlit.log"

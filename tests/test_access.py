@@ -688,6 +688,62 @@ def test_last_seen_is_written_at_most_once_a_minute(db, with_pin):
     assert last_seen() == T0 + 61
 
 
+def test_a_kiosk_sign_in_ends_after_the_kiosks_idle_time_a_normal_one_lasts_30_min(db, with_pin):
+    sessions.update(db, with_pin, kiosk=True, idle_seconds=10)
+    kiosk = access.sign_in(db, with_pin, PIN, BROWSER, now=T0, at_kiosk=True).token
+    normal = access.sign_in(db, with_pin, PIN, "other-browser", now=T0).token
+    assert access.idle_limit(db, kiosk) == 10 and access.idle_limit(db, normal) == 30 * 60
+    assert access.signed_in(db, kiosk, now=T0 + 9) == with_pin
+    assert access.signed_in(db, kiosk, now=T0 + 18) == with_pin, "used at T0+9: 10 s from there"
+    assert access.signed_in(db, kiosk, now=T0 + 29) is None, "11 s unused: ended"
+    assert access.idle_limit(db, kiosk) is None, "and gone"
+    assert access.signed_in(db, normal, now=T0 + 29) == with_pin
+    assert access.signed_in(db, normal, now=T0 + access.SIGNIN_IDLE_S - 1) == with_pin
+
+
+def test_a_kiosk_sign_in_is_never_longer_than_an_ordinary_one(db, with_pin):
+    sessions.update(db, with_pin, kiosk=True, idle_seconds=3600)
+    token = access.sign_in(db, with_pin, PIN, BROWSER, now=T0, at_kiosk=True).token
+    assert access.idle_limit(db, token) == access.SIGNIN_IDLE_S
+    assert access.signed_in(db, token, now=T0 + access.SIGNIN_IDLE_S + 1) is None
+
+
+def test_looking_at_a_sign_in_is_not_using_it(db, with_pin):
+    sessions.update(db, with_pin, kiosk=True, idle_seconds=10)
+    token = access.sign_in(db, with_pin, PIN, BROWSER, now=T0, at_kiosk=True).token
+    for later in (T0 + 3, T0 + 6, T0 + 9):  # a timer looking every 3 s
+        assert access.signed_in(db, token, now=later, touch=False) == with_pin
+    assert access.signed_in(db, token, now=T0 + 11, touch=False) is None
+
+
+def test_a_pin_changed_from_a_kiosk_sign_in_keeps_it_short(db, with_pin):
+    sessions.update(db, with_pin, kiosk=True, idle_seconds=10)
+    kiosk = access.sign_in(db, with_pin, PIN, BROWSER, at_kiosk=True).token
+    renewed = access.change_pin(db, with_pin, PIN, "new-pin-42", "new-pin-42", BROWSER, kiosk)
+    assert access.idle_limit(db, renewed) == 10
+    normal = access.sign_in(db, with_pin, "new-pin-42", "b2").token
+    again = access.change_pin(db, with_pin, "new-pin-42", "new-pin-43", "new-pin-43", "b2", normal)
+    assert access.idle_limit(db, again) == access.SIGNIN_IDLE_S
+
+
+def test_an_automatic_refresh_keeps_an_ordinary_sign_in_alive_but_not_a_kiosks(db, with_pin):
+    sessions.update(db, with_pin, kiosk=True, idle_seconds=10)
+    kiosk = access.sign_in(db, with_pin, PIN, BROWSER, now=T0, at_kiosk=True).token
+    normal = access.sign_in(db, with_pin, PIN, "b2", now=T0).token
+    for later in range(3, 3 * 1000, 3):  # the Projector page's refresh, every 3 s for 50 min
+        access.signed_in(db, normal, now=T0 + later, automatic=True)
+        access.signed_in(db, kiosk, now=T0 + later, automatic=True)
+    assert access.signed_in(db, normal, now=T0 + 3000) == with_pin, "a projector on the wall"
+    assert access.signed_in(db, kiosk, now=T0 + 3000) is None
+
+
+def test_a_kiosk_sign_in_does_not_end_other_sign_ins_early(db, with_pin):
+    sessions.update(db, with_pin, kiosk=True, idle_seconds=10)
+    normal = access.sign_in(db, with_pin, PIN, "b1", now=T0).token
+    access.sign_in(db, with_pin, PIN, "b2", now=T0 + 600, at_kiosk=True)  # purges expired rows
+    assert access.signed_in(db, normal, now=T0 + 601) == with_pin
+
+
 def test_a_pin_change_ends_every_sign_in(db, with_pin):
     tokens = [access.sign_in(db, with_pin, PIN, f"b{i}", now=T0).token for i in range(3)]
     other = access.create_session(db, "other-pin-7", "Other", code="OTHER")

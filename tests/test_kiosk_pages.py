@@ -121,3 +121,31 @@ def test_a_missing_printer_keeps_the_letter_and_says_so(kiosk, db_path, no_lp):
     assert any("Not printed" in e.value for e in at.error)
     assert at.text_area[0].value == MESSAGE
     assert total(db_path) == 0
+
+
+def test_the_organizer_who_left_the_kiosk_is_signed_out_after_its_idle_time(kiosk, db_path):
+    kiosk.text_input[0].input(PIN)
+    no_error(button(kiosk, "Leave kiosk mode").click().run())
+    assert not button_labels(kiosk, "Touch to write"), "the organizer's app"
+    database = db.connect(db_path)
+    assert database.execute("select idle_s from signins").fetchone()[0] == 10
+    # 11 s without a touch (the session's idle time is 10 s): the next run is the kiosk again
+    database.execute("update signins set last_seen = last_seen - 11")
+    no_error(kiosk.run())
+    assert button(kiosk, "Touch to write")
+    assert database.execute("select count(*) from signins").fetchone()[0] == 0
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        kiosk.switch_page("pages/session.py")
+
+
+def test_the_organizer_within_the_idle_time_stays_signed_in(kiosk, db_path):
+    kiosk.text_input[0].input(PIN)
+    no_error(button(kiosk, "Leave kiosk mode").click().run())
+    database = db.connect(db_path)
+    database.execute("update signins set last_seen = last_seen - 8")
+    at = no_error(kiosk.switch_page("pages/session.py").run())
+    assert at.title[0].value == "Session settings"
+
+
+def button_labels(at: AppTest, label: str) -> list:
+    return [b for b in at.button if b.label == label]

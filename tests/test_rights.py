@@ -64,3 +64,13 @@ def test_review_callbacks_for_a_session_this_browser_does_not_organize_change_no
     with db.opened(path) as database:
         [letter] = kept.listing(database, "BBB222", hidden=True)
     assert letter.status == "new" and not letter.hidden
+
+
+def test_a_locked_kiosk_browser_is_a_visitor_of_its_session_only():
+    actor = rights.kiosk_actor("FAIR24")
+    assert actor == rights.Actor(writes_in="FAIR24")
+    for action in rights.VISITOR_ACTIONS:
+        assert rights.allowed(actor, action, "FAIR24")
+        assert not rights.allowed(actor, action, "OTHER7")
+    for action in rights.ORGANIZER_ACTIONS | rights.DISPLAY_ACTIONS:
+        assert not rights.allowed(actor, action, "FAIR24")

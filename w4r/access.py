@@ -1,6 +1,10 @@
 """Organizer rights: PINs (slow salted hashes, throttled), one-time setup codes, sign-ins that
 expire and are revoked when the PIN changes.
 
+A sign-in ends after 30 minutes without use; one made on a kiosk's screen ("Leave kiosk mode")
+ends after the kiosk's idle time (`sessions.Session.idle_seconds`), kept with the sign-in: the
+next visitor at the stand finds the kiosk, not the organizer's pages.
+
 Nobody gets a session's first PIN by opening a page: the session's creator sets it (the CLI's
 `session create`, or a signed-in organizer's form), or the person at the server prints a
 one-time setup code (`python -m w4r session setup-code`) and types it on the Organizer page.
@@ -145,9 +149,10 @@ def create_session(db: Database, pin: str, name: str, kind: str = "class", goal:
 
 
 def change_pin(db: Database, code: str, old: str, new: str, again: str,
-               browser_id: str = "") -> str:
+               browser_id: str = "", token: str = "") -> str:
     """Change a PIN after checking the current one; every other sign-in ends. Return a new
-    sign-in token for the one who changed it; raise ValueError saying what went wrong."""
+    sign-in token for the one who changed it (with the idle limit of their sign-in `token`: a
+    kiosk's stays short); raise ValueError saying what went wrong."""
     if new != again:
         raise ValueError("the two new PINs differ.")
     if problem := pin_problem(new):
@@ -155,8 +160,10 @@ def change_pin(db: Database, code: str, old: str, new: str, again: str,
     attempt = check(db, code, old, browser_id)
     if not attempt.ok:
         raise ValueError(attempt.message)
+    row = _signin(db, token)
+    own_limit = row[3] if row and row[0] == code else None
     set_pin(db, code, new)
-    return _new_signin(db, code, time.time())
+    return _new_signin(db, code, time.time(), own_limit)
 
 
 # --- the throttle -----------------------------------------------------------------------------
@@ -248,45 +255,77 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _new_signin(db: Database, code: str, now: float) -> str:
+def _new_signin(db: Database, code: str, now: float, idle_s: float | None = None) -> str:
     token = secrets.token_urlsafe(32)
     with transaction(db):
-        db.execute("delete from signins where last_seen < ?", [now - SIGNIN_IDLE_S])
+        db.execute("delete from signins where last_seen < ? - coalesce(idle_s, ?)",
+                   [now, SIGNIN_IDLE_S])
         db.execute("insert into signins (token_hash, session_code, generation, created_at, "
-                   "last_seen) select ?, session_code, generation, ?, ? from pins "
-                   "where session_code = ?", [_token_hash(token), _iso(now), now, code])
+                   "last_seen, idle_s) select ?, session_code, generation, ?, ?, ? from pins "
+                   "where session_code = ?", [_token_hash(token), _iso(now), now, idle_s, code])
     return token
 
 
+def kiosk_idle_s(db: Database, code: str) -> float:
+    """How long a sign-in made on this session's kiosk lasts unused: the kiosk's idle time
+    (never longer than an ordinary sign-in)."""
+    found = sessions.get(db, code)
+    idle = found.idle_seconds if found else sessions.DEFAULT_IDLE_S
+    return float(min(idle, SIGNIN_IDLE_S))
+
+
 def sign_in(db: Database, code: str, pin: str, browser_id: str,
-            now: float | None = None) -> Attempt:
-    """Check a PIN; on success the Attempt carries a new sign-in token (only its hash is kept)."""
+            now: float | None = None, at_kiosk: bool = False) -> Attempt:
+    """Check a PIN; on success the Attempt carries a new sign-in token (only its hash is kept).
+    A sign-in made on a kiosk's screen (`at_kiosk`) lasts the kiosk's idle time unused."""
     now = time.time() if now is None else now
     attempt = check(db, code, pin, browser_id, now)
     if not attempt.ok:
         return attempt
-    return Attempt(True, token=_new_signin(db, code, now))
+    idle_s = kiosk_idle_s(db, code) if at_kiosk else None
+    return Attempt(True, token=_new_signin(db, code, now, idle_s))
+
+
+def _signin(db: Database, token: str) -> tuple | None:
+    """(session code, generation, last seen, idle limit or None, the PIN's generation)."""
+    if not token or len(token) > MAX_TOKEN:
+        return None
+    return db.execute("select s.session_code, s.generation, s.last_seen, s.idle_s, "
+                      "p.generation from signins s left join pins p "
+                      "on p.session_code = s.session_code where s.token_hash = ?",
+                      [_token_hash(token)]).fetchone()
 
 
 def signed_in(db: Database, token: str, now: float | None = None,
-              idle_s: float = SIGNIN_IDLE_S) -> str | None:
-    """The session a sign-in token opens, or None once it expired or its PIN changed."""
-    if not token:
-        return None
-    now = time.time() if now is None else now
-    hashed = _token_hash(token)
-    row = db.execute("select s.session_code, s.generation, s.last_seen, p.generation "
-                     "from signins s left join pins p on p.session_code = s.session_code "
-                     "where s.token_hash = ?", [hashed]).fetchone()
+              idle_s: float = SIGNIN_IDLE_S, touch: bool = True,
+              automatic: bool = False) -> str | None:
+    """The session a sign-in token opens, or None once it expired or its PIN changed.
+
+    A sign-in expires after its own idle limit (a kiosk's), else `idle_s`, without use. Each
+    call is a use (`touch`) unless it only looks; a page's automatic refresh (`automatic`: the
+    Projector page on the wall) keeps an ordinary sign-in alive, never a kiosk's short one."""
+    row = _signin(db, token)
     if row is None:
         return None
-    code, generation, last_seen, current = row
-    if generation != current or not now - last_seen < idle_s:
+    now = time.time() if now is None else now
+    code, generation, last_seen, own_limit, current = row
+    limit = own_limit if own_limit is not None else idle_s
+    hashed = _token_hash(token)
+    if generation != current or not now - last_seen < limit:
         _bookkeeping(db, "delete from signins where token_hash = ?", [hashed])
         return None
-    if now - last_seen >= SEEN_EVERY_S:
+    used = touch and not (automatic and own_limit is not None)
+    if used and now - last_seen >= min(SEEN_EVERY_S, limit / 10):
         _bookkeeping(db, "update signins set last_seen = ? where token_hash = ?", [now, hashed])
     return code
+
+
+def idle_limit(db: Database, token: str) -> float | None:
+    """How long this sign-in lasts unused (seconds), or None when there is no such sign-in."""
+    row = _signin(db, token)
+    if row is None:
+        return None
+    return row[3] if row[3] is not None else SIGNIN_IDLE_S
 
 
 def _bookkeeping(db: Database, sql: str, params: list) -> None:

@@ -197,6 +197,13 @@ def build_parser() -> Parser:
                         "event that appears on its leaderboard (opted in), not just this one")
     report.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF only")
     report.set_defaults(run=cmd_report)
+
+    kiosk = groups.add_parser("kiosk", help="the locked kiosk server (W4R_KIOSK=CODE make run)")
+    kiosk_cmd = kiosk.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+    kiosk_check = kiosk_cmd.add_parser("check", help="check that a session can be a locked "
+                                       "kiosk server's (exit 1 with the known codes if not)")
+    kiosk_check.add_argument("code", help="session code")
+    kiosk_check.set_defaults(run=cmd_kiosk_check)
     return parser
 
 
@@ -530,6 +537,20 @@ def cmd_session_list(args: argparse.Namespace) -> int:
         print(json.dumps([asdict(s) for s in found], ensure_ascii=False, indent=2))
     for s in found if not args.json else ():
         print(f"{s.code:12} {s.kind:6} goal {s.goal:<6} {s.name}")
+    return EXIT_OK
+
+
+def cmd_kiosk_check(args: argparse.Namespace) -> int:
+    """Check the session a locked kiosk server is started for; say what it will show."""
+    if not sessions.normalize_code(args.code):
+        raise Failure("kiosk: no session code given: W4R_KIOSK=CODE make run, or "
+                      "make kiosk SESSION=CODE")
+    try:
+        session = _session(db.connect(args.db), args.code)
+    except Failure as exc:
+        raise Failure(f"kiosk: not started: {exc}") from exc
+    print(f"Locked kiosk of {session.name} ({session.code}): every address shows its kiosk; "
+          f"organizers work on another server or browser. Idle time {session.idle_seconds} s.")
     return EXIT_OK
 
 

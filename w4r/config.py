@@ -27,6 +27,13 @@ def cases_dir(content: str | os.PathLike | None = None) -> Path:
     return content_dir(content) / "cases"
 
 
+def kiosk_lock() -> str | None:
+    """The session code this server is the locked kiosk of ($W4R_KIOSK), or None for an
+    ordinary server."""
+    code = "".join((os.environ.get("W4R_KIOSK") or "").split())
+    return code or None
+
+
 def public_url(override: str | None = None) -> str:
     """The address pupils' devices reach the app at: the override, else $W4R_URL, else localhost."""
     return override or os.environ.get("W4R_URL") or DEFAULT_URL

@@ -190,7 +190,13 @@ def _v9(db: Database) -> None:
     db["displays"].create_index(["token_hash"], unique=True)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+def _v10(db: Database) -> None:
+    """A sign-in's own idle limit in seconds (a kiosk's: its idle time); NULL: the usual 30 min."""
+    db.execute("ALTER TABLE signins ADD COLUMN idle_s REAL")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9,
+                                                _v10]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -6,6 +6,8 @@ Everything else belongs to the organizer of one session: a browser that signed i
 session's PIN (a sign-in that has not expired and was not ended by a PIN change).
 A projector window opened with a session's projector link (a display token) may only show
 that session's projector view: it writes in no session and organizes none.
+A browser of a locked kiosk server (W4R_KIOSK=CODE) is a visitor of that one session: it
+organizes nothing, whatever sign-in it carries.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ class Actor:
 def display_actor(session_code: str) -> Actor:
     """A projector window opened with this session's projector link, and nothing more."""
     return Actor(writes_in="", displays=session_code)
+
+
+def kiosk_actor(session_code: str) -> Actor:
+    """A browser of the server locked to this session's kiosk: a visitor there, nothing more."""
+    return Actor(writes_in=session_code)
 
 
 def allowed(actor: Actor, action: str, session_code: str) -> bool:

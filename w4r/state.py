@@ -15,8 +15,9 @@ from dataclasses import replace
 from typing import TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from w4r import access, db, drafts, i18n, letters, links, pdf, sessions, tally, terms
+from w4r import access, config, db, drafts, i18n, letters, links, pdf, sessions, tally, terms
 from w4r.cases import Case
 
 _SESSION = "w4r.session"
@@ -51,12 +52,34 @@ T = TypeVar("T")
 # --- the class or event -------------------------------------------------------
 
 def session_code() -> str:
-    """The code of the session this visitor writes in (the default one until they join)."""
-    return st.session_state.get(_SESSION, db.DEFAULT_SESSION)
+    """The code of the session this visitor writes in (the default one until they join; on a
+    locked kiosk server always its session)."""
+    return locked_code() or st.session_state.get(_SESSION, db.DEFAULT_SESSION)
+
+
+def locked_code() -> str | None:
+    """The session this server is the locked kiosk of (W4R_KIOSK, as a code), or None."""
+    raw = config.kiosk_lock()
+    return sessions.normalize_code(raw) if raw else None
+
+
+def lock_kiosk(code: str) -> None:
+    """Keep this browser in the locked kiosk's session, whatever its address says: no other
+    join code, no projector link (?p=) in the address."""
+    st.session_state[_SESSION] = code
+    st.session_state[_LINK] = code
+    if st.query_params.get("s") != code:
+        st.query_params["s"] = code
+    if links.DISPLAY_PARAM in st.query_params:
+        del st.query_params[links.DISPLAY_PARAM]
 
 
 def join(database: db.Database, typed: str) -> sessions.Session | None:
-    """Join the session with the typed code; None (and nothing changed) when there is none."""
+    """Join the session with the typed code; None (and nothing changed) when there is none.
+    A locked kiosk's browser joins no session but its own."""
+    locked = locked_code()
+    if locked and sessions.normalize_code(typed) != locked:
+        return None
     found = sessions.get(database, typed)
     if found:
         st.session_state[_SESSION] = found.code
@@ -68,6 +91,8 @@ def join(database: db.Database, typed: str) -> sessions.Session | None:
 def join_from_link(database: db.Database) -> None:
     """Join the session named by a join link (?s=CODE), once; leave a notice if it is unknown."""
     code = st.query_params.get("s")
+    if locked_code():
+        return  # a locked kiosk stays in its session (app.py puts its code back in the address)
     if code and st.session_state.get(_LINK) != code:
         st.session_state[_LINK] = code
         if not join(database, code):
@@ -408,16 +433,35 @@ def _restore_signin(database: db.Database, cookies: Mapping[str, str]) -> str | 
     return token
 
 
-def organizer_code(database: db.Database, cookies: Mapping[str, str] | None = None) -> str | None:
-    """The session this browser's organizer signed in to, or None (expired, PIN changed).
+def _automatic() -> bool:
+    """True in a fragment's own run (a timer's refresh), which is no sign of the organizer."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
+
+
+def organizer_code(database: db.Database, cookies: Mapping[str, str] | None = None,
+                   touch: bool = True) -> str | None:
+    """The session this browser's organizer signed in to, or None (expired, PIN changed, or a
+    locked kiosk server, where nobody organizes). A full run of the app is the organizer's
+    use of the sign-in (`touch`); `touch=False` only looks, and a fragment's timer (the
+    Projector page's refresh) is no use of a kiosk's short sign-in.
 
     After a reload the tab starts empty: the sign-in comes back from the browser's cookie."""
+    if locked_code():
+        return None
     token = st.session_state.get(_ORGANIZER) or _restore_signin(
         database, _browser_cookies() if cookies is None else cookies)
-    code = access.signed_in(database, token) if token else None
+    code = access.signed_in(database, token, touch=touch, automatic=_automatic()) \
+        if token else None
     if token and code is None:
         st.session_state.pop(_ORGANIZER, None)
     return code
+
+
+def organizer_idle_s(database: db.Database) -> float | None:
+    """How long this browser's sign-in lasts unused (a kiosk's is short), or None."""
+    token = st.session_state.get(_ORGANIZER)
+    return access.idle_limit(database, token) if token else None
 
 
 def signin_cookie(cookies: Mapping[str, str] | None = None) -> tuple[str, tuple[str, ...]] | None:
@@ -441,26 +485,33 @@ def _signed_in(database: db.Database, attempt: access.Attempt, code: str) -> acc
     return attempt
 
 
-def unlock(database: db.Database, code: str, pin: str) -> access.Attempt:
-    """Try the organizer PIN of a session; on success sign in and write in it."""
+def unlock(database: db.Database, code: str, pin: str, at_kiosk: bool = False) -> access.Attempt:
+    """Try the organizer PIN of a session; on success sign in and write in it (a sign-in made
+    on a kiosk's screen lasts the kiosk's idle time unused)."""
     found = sessions.get(database, code)
+    if locked_code():
+        return access.Attempt(False, 0.0, "This screen is a locked kiosk: organizers sign in "
+                                          "on another browser or server.")
     if found is None:
         return access.Attempt(False, 0.0, "There is no class or event with that code.")
-    return _signed_in(database, access.sign_in(database, found.code, pin, browser_id()),
-                      found.code)
+    return _signed_in(database, access.sign_in(database, found.code, pin, browser_id(),
+                                               at_kiosk=at_kiosk), found.code)
 
 
 def claim(database: db.Database, code: str, setup_code: str, pin: str,
           again: str) -> access.Attempt:
     """Set the first PIN of a session that has none, with the server's setup code; sign in."""
+    if locked_code():
+        return access.Attempt(False, 0.0, "This screen is a locked kiosk: organizers sign in "
+                                          "on another browser or server.")
     return _signed_in(database, access.claim_with_setup_code(
         database, code, setup_code, pin, again, browser_id()), code)
 
 
 def change_pin(database: db.Database, code: str, old: str, new: str, again: str) -> None:
     """Change the session's PIN: every other sign-in ends, this browser stays signed in."""
-    st.session_state[_ORGANIZER] = access.change_pin(database, code, old, new, again,
-                                                     browser_id())
+    st.session_state[_ORGANIZER] = access.change_pin(
+        database, code, old, new, again, browser_id(), st.session_state.get(_ORGANIZER) or "")
 
 
 def lock(database: db.Database) -> None:

@@ -53,14 +53,21 @@ def letter_pdf(letter: letters.Letter) -> pdf.Printed | None:
         return None
 
 
+def may_leave() -> bool:
+    """True on a kiosk an organizer may leave with the PIN; False on a locked kiosk server."""
+    return state.locked_code() is None
+
+
 def exit_form(database: Database, session: sessions.Session) -> None:
     """Leave kiosk mode on this screen with the session's organizer PIN."""
+    if not may_leave():
+        return
     with st.form("kiosk-exit", border=False):
         pin = st.text_input(_("Organizer PIN"), type="password", max_chars=64)
         leave = st.form_submit_button(_("Leave kiosk mode"))
     if leave:
-        done, attempt = storage.guarded(lambda: state.unlock(database, session.code, pin),
-                                        "sign-in")
+        done, attempt = storage.guarded(  # this sign-in lasts the kiosk's idle time unused
+            lambda: state.unlock(database, session.code, pin, at_kiosk=True), "sign-in")
         if done and attempt.ok:
             st.rerun()
         if done:

@@ -22,7 +22,10 @@ def signed_in_as(database: Database) -> str | None:
 
 
 def actor(database: Database) -> rights.Actor:
-    """This browser as an actor: the session it writes in, and the one it organizes."""
+    """This browser as an actor: the session it writes in, and the one it organizes (none on a
+    locked kiosk server)."""
+    if locked := state.locked_code():
+        return rights.kiosk_actor(locked)
     return rights.Actor(state.session_code(), signed_in_as(database))
 
 
@@ -65,6 +68,29 @@ def keep_sign_in() -> None:
         value, dead = wanted
         component_html(_COOKIE_JS % {"name": _js(state.SIGNIN_COOKIE), "value": _js(value),
                                      "dead": _js(list(dead))}, height=0, tab_index=-1)
+
+
+WATCH_MIN_S = 2.0  # the sign-in timer looks at least this far apart …
+WATCH_MAX_S = 30.0  # … and at most this far: a tenth of the sign-in's idle limit in between
+
+
+def watch_sign_in() -> None:
+    """Leave the organizer's pages by themselves when the sign-in ends unused (on a kiosk after
+    its idle time, elsewhere after 30 minutes): a timer looks at the sign-in, without counting
+    as its use, and reruns the app once it ended (the kiosk, or the sign-in page, comes back)."""
+    with run_database() as database:
+        limit = state.organizer_idle_s(database)
+    if limit is None:
+        return
+
+    @st.fragment(run_every=min(max(limit / 10, WATCH_MIN_S), WATCH_MAX_S))
+    def sign_in_timer() -> None:
+        with storage.page_guard(), run_database() as database:
+            ended = state.organizer_code(database, touch=False) is None
+        if ended:
+            st.rerun(scope="app")
+
+    sign_in_timer()
 
 
 def qr_svg(text: str) -> str:
