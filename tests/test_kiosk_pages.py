@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from test_pages import ROOT, button, no_error, page_html, through_app  # noqa: F401 (autouse fixture)
-from w4r import access, db, i18n, sessions, tally
+from w4r import access, db, i18n, sessions, tally, visits
 
 PIN = "482913"
 MESSAGE = "You are not alone. We think of you."
@@ -121,3 +121,89 @@ def test_a_missing_printer_keeps_the_letter_and_says_so(kiosk, db_path, no_lp):
     assert any("Not printed" in e.value for e in at.error)
     assert at.text_area[0].value == MESSAGE
     assert total(db_path) == 0
+
+
+def send(at: AppTest, widget_id: str, **value) -> AppTest:
+    """Run with a widget value a browser could send but AppTest has no API for (a click on a
+    disabled button, a crafted message; a custom component's value)."""
+    states = at._tree.get_widget_states()
+    sent = next((w for w in states.widgets if w.id == widget_id), None) or states.widgets.add()
+    sent.id = widget_id
+    for name, item in value.items():
+        setattr(sent, name, item)
+    return no_error(at._run(states))
+
+
+# --- one letter per visit, at the kiosk's pace; the visitor's own words --------------------------
+
+
+def test_a_visitor_counts_one_letter_per_visit(kiosk, db_path, monkeypatch):
+    monkeypatch.setattr(visits, "COUNT_GAP_S", 0)  # no pause: only the one-letter rule is tested
+    at = write_a_letter(kiosk)
+    no_error(button(at, "Count my letter").click().run())
+    assert at.title[0].value == "Thank you!" and total(db_path) == 1
+    # the same visit starts another letter (a crafted message, a callback called again): a new
+    # draft with a new submission id, and Count tapped twice
+    at.session_state["w4r.kiosk.phase"] = "choose"
+    no_error(at.run())
+    no_error(at.button(key="kiosk-jani-silva-solidarity").click().run())
+    at.text_area[0].input("Stay strong, Jani. A second letter from the same visitor.").run()
+    count = button(at, "Count my letter")
+    no_error(count.click().run())
+    assert at.title[0].value == "Thank you!"
+    at.session_state["w4r.kiosk.phase"] = "write"
+    no_error(at.run())
+    no_error(button(at, "Count my letter").click().run())
+    assert total(db_path) == 1, "one letter per visit"
+    no_error(button(at, "Next visitor").click().run())
+    at = write_a_letter(at, "The next visitor writes to you from the fair.")
+    no_error(button(at, "Count my letter").click().run())
+    assert total(db_path) == 2, "the next visitor counts their own letter"
+
+
+def test_the_kiosk_pauses_between_two_counts_shared_by_its_browsers(kiosk, db_path):
+    first = write_a_letter(kiosk)
+    no_error(button(first, "Count my letter").click().run())
+    # a second browser showing the same kiosk session, a moment later
+    second = write_a_letter(no_error(AppTest.from_file(str(ROOT / "app.py"),
+                                                       default_timeout=30).run()),
+                            "Another visitor: we are with you, Yecenia.")
+    no_error(button(second, "Count my letter").click().run())
+    assert total(db_path) == 1
+    assert any("The next letter can be counted in" in i.value for i in second.info)
+    assert not second.error and second.text_area[0].value.startswith("Another visitor")
+    assert second.session_state["w4r.kiosk.phase"] == "write"
+
+
+def test_a_paused_kiosk_prints_nothing(kiosk, db_path, fake_lp):
+    sessions.update(db.connect(db_path), db.DEFAULT_SESSION, printer="hall")
+    first = write_a_letter(kiosk)
+    no_error(button(first, "Print my letter").click().run())
+    second = write_a_letter(no_error(AppTest.from_file(str(ROOT / "app.py"),
+                                                       default_timeout=30).run()),
+                            "Another visitor: we are with you, Yecenia.")
+    no_error(button(second, "Print my letter").click().run())
+    assert (fake_lp / "jobs").read_text().count("job") == 1, "printed only what counted"
+    assert total(db_path) == 1
+    assert any("The next letter can be counted in" in i.value for i in second.info)
+
+
+def test_an_appeal_with_only_the_prefilled_request_cannot_be_counted_or_printed(kiosk, db_path,
+                                                                                fake_lp):
+    no_error(kiosk.button(key="kiosk-start").click().run())
+    no_error(kiosk.button(key="kiosk-yecenia-armenta-appeal").click().run())
+    draft = kiosk.session_state["w4r.draft"]
+    assert draft.request, "the appeal holds the case's request"
+    assert button(kiosk, "Count my letter").disabled
+    send(kiosk, button(kiosk, "Count my letter").proto.id, trigger_value=True)  # sent anyway
+    starter = next(b for b in kiosk.button if b.key and b.key.startswith("kiosk-starter-"))
+    no_error(starter.click().run())  # a sentence starter is the app's words too
+    assert button(kiosk, "Count my letter").disabled
+    send(kiosk, button(kiosk, "Count my letter").proto.id, trigger_value=True)
+    assert total(db_path) == 0
+    sessions.update(db.connect(db_path), db.DEFAULT_SESSION, printer="hall")
+    no_error(kiosk.run())
+    assert button(kiosk, "Print my letter").disabled
+    send(kiosk, button(kiosk, "Print my letter").proto.id, trigger_value=True)
+    assert total(db_path) == 0 and not (fake_lp / "jobs").exists()
+    assert kiosk.session_state["w4r.kiosk.phase"] == "write"
