@@ -27,6 +27,8 @@ def live_count() -> None:
         counts.kiosk_banner(tally.totals(connection, session))
 
 
+kiosk.idle_watch(session, state.visit())  # typing, taps and scrolling keep the visitor
+
 if phase == "attract":
     st.title(_("Write for Rights"), anchor=False)
     st.markdown("### " + _("Your words can change a life."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -207,3 +208,37 @@ def test_an_appeal_with_only_the_prefilled_request_cannot_be_counted_or_printed(
     send(kiosk, button(kiosk, "Print my letter").proto.id, trigger_value=True)
     assert total(db_path) == 0 and not (fake_lp / "jobs").exists()
     assert kiosk.session_state["w4r.kiosk.phase"] == "write"
+
+
+# --- the idle watcher's reports ----------------------------------------------------------------
+
+
+def report(at: AppTest, event: str, n: int) -> AppTest:
+    """Send what the idle watcher's browser side sends: a new value for its component."""
+    [watcher] = [node for node in at._tree if node.type == "component_instance"
+                 and node.proto.id.endswith("-w4r-idle")]
+    return send(at, watcher.proto.id, json_value=json.dumps({"event": event, "n": n}))
+
+
+def test_the_idle_watchers_heartbeat_keeps_a_typing_visitor(kiosk):
+    at = write_a_letter(kiosk)
+    # the last click was 11 s ago (the idle time is 10 s) but the visitor kept typing: the
+    # heartbeat's callback runs before anything checks the idle time, and keeps them
+    at.session_state["w4r.seen"] = time.time() - 11
+    report(at, "active", 1)
+    assert time.time() - at.session_state["w4r.seen"] < 2, "the heartbeat touched the visitor"
+    assert at.session_state["w4r.kiosk.phase"] == "write"
+    no_error(at.run())
+    assert at.text_area[0].value == MESSAGE
+
+
+def test_the_idle_watchers_idle_report_forgets_the_visitor_and_the_saved_draft(kiosk, db_path):
+    at = write_a_letter(kiosk)
+    at.session_state["w4r.lang"] = "fr"
+    with db.opened(db_path) as database:
+        assert database.execute("select count(*) from drafts").fetchone()[0] == 1
+    report(at, "idle", 1)
+    assert button(at, "Touch to write"), "back to the attract screen, in English"
+    assert "w4r.draft" not in at.session_state and not at.text_area
+    with db.opened(db_path) as database:
+        assert database.execute("select count(*) from drafts").fetchone()[0] == 0
