@@ -13,6 +13,7 @@ import time
 import pytest
 
 from test_e2e import browser  # noqa: F401 (fixture: skips locally, fails in CI)
+from test_e2e_accessibility import THEMES, Audit, _switch, axe  # noqa: F401
 from w4r import counting, db, kept, letters, sessions, tally
 from w4r.cases import load_cases
 
@@ -187,3 +188,34 @@ def test_two_fast_taps_count_once_and_the_pdf_is_the_counted_letter(tablet, kios
 
     assert words(printed) == words(letters.as_text(counted))
     assert "Yecenia" in printed and "nurse in Lyon" in " ".join(printed.split())
+
+
+@pytest.fixture
+def calm_kiosk(tmp_path):
+    """A kiosk with a 30 s idle time: 10 s of warning, time for axe to read it."""
+    path = tmp_path / "calm.db"
+    database = db.connect(path)
+    sessions.update(database, db.DEFAULT_SESSION, kiosk=True, idle_seconds=30)
+    database.conn.close()
+    with e2e.running_app(path) as url:
+        yield url
+
+
+def test_the_warning_is_readable_in_every_theme(tablet, calm_kiosk, axe):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page, app = tablet, calm_kiosk
+    audit = Audit(axe, app)
+    for theme in THEMES:
+        page.goto(app)
+        e2e.wait_for_app(page)
+        _switch(page, theme)
+        page.locator(".st-key-kiosk-start button").tap()
+        e2e.wait_for_app(page)
+        expect(page.locator(WARNING)).to_be_visible(timeout=30_000)
+        audit(page, f"the warning ({theme})")
+        button = page.locator(WARNING).get_by_role("button", name="I'm still here")
+        assert button.bounding_box()["height"] >= 48, "a big target for a finger"
+        button.tap()
+        expect(page.locator(WARNING)).to_have_count(0)
+    audit.assert_clean(len(THEMES))
