@@ -1,8 +1,6 @@
 """Kiosk: the public-event flow on one screen. Attract → choose a case → write → print → thanks;
 back to the attract screen, the visitor forgotten, after the last step or when idle."""
 
-import math
-
 import streamlit as st
 
 from w4r import DISCLAIMER, counting, i18n, letters, state, tally, ui
@@ -76,9 +74,7 @@ elif phase == "write":
     composer.findings(verdict.checked, [f for f in verdict.findings if f.severity != "tip"])
     composer.problems(verdict.writing_problems + state.refused())
     storage.show_problem()
-    if (waiting := state.pause()) is not None:
-        st.info(_("Thank you! The next letter can be counted in {seconds} s.",
-                  seconds=ui.number(math.ceil(waiting))), icon=":material/hourglass_top:")
+    submit.pause_notice()
     back, done = st.columns(2)
     back.button(_("Back"), icon=":material/arrow_back:", width="stretch",
                 on_click=state.go_phase, args=("choose",))

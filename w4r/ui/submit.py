@@ -9,13 +9,16 @@ busy, full, read-only or vanished database leaves a message saying whether the l
 
 from __future__ import annotations
 
+import math
 import time
+
+import streamlit as st
 
 from w4r import counting, letters, pdf, printer, state, visits
 from w4r.cases import Case
 from w4r.sessions import Session
 from w4r.ui import storage
-from w4r.ui.common import _, cases, current_session, lang, run_database
+from w4r.ui.common import _, cases, current_session, lang, number, run_database
 from w4r.ui.printing import print_now
 
 
@@ -127,3 +130,11 @@ def _waiting(session: Session) -> float:
     """Seconds before this kiosk may count again (0: now)."""
     with run_database() as database:
         return visits.wait_s(database, session.code, time.time())
+
+
+def pause_notice() -> None:
+    """The friendly pause after a tap that came too soon after the kiosk's last count."""
+    waiting = state.pause()
+    if waiting is not None:
+        st.info(_("Thank you! The next letter can be counted in {seconds} s.",
+                  seconds=number(math.ceil(waiting))), icon=":material/hourglass_top:")
