@@ -45,10 +45,9 @@ with storage.page_guard(), ui.run_database() as database:
 
     if in_kiosk:
         # A kiosk: one full-screen page, no menu, no sidebar; only the organizer PIN leaves it.
-        # A locked server (W4R_KIOSK) has the kiosk at every address and no way out at all.
-        page = st.navigation(locked_ui.pages() if locked else [
-            st.Page(ui.PAGES["kiosk"], title=_("Write for Rights"), default=True)],
-            position="hidden")
+        # The kiosk at every address (a reload of /session after the organizer signed out finds
+        # it, never "Page not found"); a locked server (W4R_KIOSK) has no way out at all.
+        page = st.navigation(locked_ui.pages(), position="hidden")
         ui.apply_display(kiosk=True)
         if locked:
             locked_ui.style()

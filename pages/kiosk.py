@@ -25,6 +25,8 @@ def live_count() -> None:
         counts.kiosk_banner(tally.totals(connection, session))
 
 
+kiosk.idle_watch(session, state.visit())  # typing, taps and scrolling keep the visitor
+
 if phase == "attract":
     st.title(_("Write for Rights"), anchor=False)
     st.markdown("### " + _("Your words can change a life."))
@@ -73,6 +75,7 @@ elif phase == "write":
     composer.findings(verdict.checked, [f for f in verdict.findings if f.severity != "tip"])
     composer.problems(verdict.writing_problems + state.refused())
     storage.show_problem()
+    submit.pause_notice()
     back, done = st.columns(2)
     back.button(_("Back"), icon=":material/arrow_back:", width="stretch",
                 on_click=state.go_phase, args=("choose",))

@@ -90,6 +90,7 @@ st.button(_("Count my letter") if not counted else _("Counted"), type="primary",
           icon=":material/check_circle:" if counted else ":material/add_circle:",
           on_click=submit.count_letter, disabled=counted or not verdict.ok)
 composer.problems(state.refused())
+submit.pause_notice()  # a kiosk session's pace, when its organizer counts here
 storage.show_problem()  # the tally was busy, full…: said here, by the button
 if state.celebrate():
     st.balloons()

@@ -1,6 +1,8 @@
 """Retake docs/screenshots/: every page of the app in headless Chromium, and the printed letter.
 
     .venv/bin/python scripts/screenshots.py      (or: make screenshots)
+    .venv/bin/python scripts/screenshots.py kiosk-display   (only the kiosk's contrast and
+                                                             larger-text shots)
 
 Starts the app like the end-to-end test does (tests/e2e_support.py) on a free port, against a
 temporary database that already holds a few counted letters, so the tally looks alive. Needs the
@@ -58,6 +60,8 @@ def prefill(path: Path) -> int:
                                 grouping="Collège Jean Moulin", leaderboard=True)
         sessions.create(database, "Town fair", kind="event", code="FAIR", goal=200,
                         kiosk=True)
+        sessions.create(database, "Town hall", kind="event", code="HALL", kiosk=True,
+                        idle_seconds=15)  # a short idle time: the "Still there?" warning
         found = load_cases(PROJECT_DIR / "content" / "cases")
         n = 0
         for case_id, kind, message, name in KEPT_LETTERS:
@@ -175,6 +179,7 @@ def take(url: str, browser, workdir: Path) -> None:
     take_organizer(url, browser)
     take_kiosk(url, browser, "en")
     take_kiosk(url, browser, "fr")
+    take_kiosk_display(url, browser)
 
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(letter),
                     str(OUT / "6-letter")], check=True)
@@ -210,6 +215,35 @@ def take_kiosk(url: str, browser, lang: str) -> None:
     e2e.wait_for_app(page)
     full_page(page, f"kiosk/{lang}-4-thanks.png")
     context.close()
+
+
+def take_kiosk_display(url: str, browser) -> None:
+    """The kiosk's write screen and its "Still there?" warning in high contrast and in larger
+    text, on a touch tablet (session HALL, idle time 15 s)."""
+    for name, switch in (("contrast", "High contrast"), ("large", "Larger text")):
+        context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+        page = context.new_page()
+        page.goto(f"{url}/?s=HALL")
+        e2e.wait_for_app(page)
+        page.get_by_text(switch, exact=True).click()
+        e2e.wait_for_app(page)
+        page.locator(".st-key-kiosk-start button").tap()
+        e2e.wait_for_app(page)
+        page.locator(".st-key-kiosk-yecenia-armenta-solidarity button").tap()
+        e2e.wait_for_app(page)
+        field = page.locator("textarea").first
+        field.tap()
+        page.keyboard.type(KIOSK_MESSAGE["en"])
+        field.press("Tab")
+        e2e.wait_for_app(page)
+        e2e.assert_no_traceback(page, f"kiosk write ({name})", url)
+        page.screenshot(path=OUT / f"kiosk-{name}.png")
+        print(f"  docs/screenshots/kiosk-{name}.png")
+        page.locator("#w4r-idle-warning").wait_for(timeout=20_000)
+        page.wait_for_timeout(300)
+        page.screenshot(path=OUT / f"kiosk-{name}-warning.png")
+        print(f"  docs/screenshots/kiosk-{name}-warning.png")
+        context.close()
 
 
 def setup_code(url) -> str:
@@ -264,7 +298,10 @@ def main() -> int:
         with e2e.running_app(database) as url, sync_playwright() as playwright:
             browser = e2e.launch_chromium(playwright)
             try:
-                take(url, browser, Path(tmp))
+                if sys.argv[1:] == ["kiosk-display"]:  # only the kiosk's display shots
+                    take_kiosk_display(url, browser)
+                else:
+                    take(url, browser, Path(tmp))
             finally:
                 browser.close()
     print(f"screenshots: done in {time.monotonic() - started:.0f} s")

@@ -116,3 +116,22 @@ def test_kiosk_on_a_tablet(browser, kiosk_app):
         assert outside == [], outside
     finally:
         context.close()
+
+
+def test_an_organizer_address_on_a_kiosk_shows_the_kiosk(browser, kiosk_app):  # noqa: F811
+    """A reload of /session after the organizer signed out of the kiosk (or a typed address)
+    finds the kiosk, never Streamlit's "Page not found"."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=TABLET)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        for path in ("session", "review", "organizer"):
+            page.goto(f"{kiosk_app}/{path}")
+            e2e.wait_for_app(page)
+            expect(page.get_by_role("button", name="Touch to write")).to_be_visible()
+            expect(page.get_by_text("Page not found")).to_have_count(0)
+            e2e.assert_no_traceback(page, f"/{path} on a kiosk", kiosk_app)
+    finally:
+        context.close()

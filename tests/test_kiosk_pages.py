@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from test_pages import ROOT, button, no_error, page_html, through_app  # noqa: F401 (autouse fixture)
-from w4r import access, db, i18n, sessions, tally
+from w4r import access, db, i18n, sessions, tally, visits
 
 PIN = "482913"
 MESSAGE = "You are not alone. We think of you."
@@ -149,3 +150,123 @@ def test_the_organizer_within_the_idle_time_stays_signed_in(kiosk, db_path):
 
 def button_labels(at: AppTest, label: str) -> list:
     return [b for b in at.button if b.label == label]
+
+
+def send(at: AppTest, widget_id: str, **value) -> AppTest:
+    """Run with a widget value a browser could send but AppTest has no API for (a click on a
+    disabled button, a crafted message; a custom component's value)."""
+    states = at._tree.get_widget_states()
+    sent = next((w for w in states.widgets if w.id == widget_id), None) or states.widgets.add()
+    sent.id = widget_id
+    for name, item in value.items():
+        setattr(sent, name, item)
+    return no_error(at._run(states))
+
+
+# --- one letter per visit, at the kiosk's pace; the visitor's own words --------------------------
+
+
+def test_a_visitor_counts_one_letter_per_visit(kiosk, db_path, monkeypatch):
+    monkeypatch.setattr(visits, "COUNT_GAP_S", 0)  # no pause: only the one-letter rule is tested
+    at = write_a_letter(kiosk)
+    no_error(button(at, "Count my letter").click().run())
+    assert at.title[0].value == "Thank you!" and total(db_path) == 1
+    # the same visit starts another letter (a crafted message, a callback called again): a new
+    # draft with a new submission id, and Count tapped twice
+    at.session_state["w4r.kiosk.phase"] = "choose"
+    no_error(at.run())
+    no_error(at.button(key="kiosk-jani-silva-solidarity").click().run())
+    at.text_area[0].input("Stay strong, Jani. A second letter from the same visitor.").run()
+    count = button(at, "Count my letter")
+    no_error(count.click().run())
+    assert at.title[0].value == "Thank you!"
+    at.session_state["w4r.kiosk.phase"] = "write"
+    no_error(at.run())
+    no_error(button(at, "Count my letter").click().run())
+    assert total(db_path) == 1, "one letter per visit"
+    no_error(button(at, "Next visitor").click().run())
+    at = write_a_letter(at, "The next visitor writes to you from the fair.")
+    no_error(button(at, "Count my letter").click().run())
+    assert total(db_path) == 2, "the next visitor counts their own letter"
+
+
+def test_the_kiosk_pauses_between_two_counts_shared_by_its_browsers(kiosk, db_path):
+    first = write_a_letter(kiosk)
+    no_error(button(first, "Count my letter").click().run())
+    # a second browser showing the same kiosk session, a moment later
+    second = write_a_letter(no_error(AppTest.from_file(str(ROOT / "app.py"),
+                                                       default_timeout=30).run()),
+                            "Another visitor: we are with you, Yecenia.")
+    no_error(button(second, "Count my letter").click().run())
+    assert total(db_path) == 1
+    assert any("The next letter can be counted in" in i.value for i in second.info)
+    assert not second.error and second.text_area[0].value.startswith("Another visitor")
+    assert second.session_state["w4r.kiosk.phase"] == "write"
+
+
+def test_a_paused_kiosk_prints_nothing(kiosk, db_path, fake_lp):
+    sessions.update(db.connect(db_path), db.DEFAULT_SESSION, printer="hall")
+    first = write_a_letter(kiosk)
+    no_error(button(first, "Print my letter").click().run())
+    second = write_a_letter(no_error(AppTest.from_file(str(ROOT / "app.py"),
+                                                       default_timeout=30).run()),
+                            "Another visitor: we are with you, Yecenia.")
+    no_error(button(second, "Print my letter").click().run())
+    assert (fake_lp / "jobs").read_text().count("job") == 1, "printed only what counted"
+    assert total(db_path) == 1
+    assert any("The next letter can be counted in" in i.value for i in second.info)
+
+
+def test_an_appeal_with_only_the_prefilled_request_cannot_be_counted_or_printed(kiosk, db_path,
+                                                                                fake_lp):
+    no_error(kiosk.button(key="kiosk-start").click().run())
+    no_error(kiosk.button(key="kiosk-yecenia-armenta-appeal").click().run())
+    draft = kiosk.session_state["w4r.draft"]
+    assert draft.request, "the appeal holds the case's request"
+    assert button(kiosk, "Count my letter").disabled
+    send(kiosk, button(kiosk, "Count my letter").proto.id, trigger_value=True)  # sent anyway
+    starter = next(b for b in kiosk.button if b.key and b.key.startswith("kiosk-starter-"))
+    no_error(starter.click().run())  # a sentence starter is the app's words too
+    assert button(kiosk, "Count my letter").disabled
+    send(kiosk, button(kiosk, "Count my letter").proto.id, trigger_value=True)
+    assert total(db_path) == 0
+    sessions.update(db.connect(db_path), db.DEFAULT_SESSION, printer="hall")
+    no_error(kiosk.run())
+    assert button(kiosk, "Print my letter").disabled
+    send(kiosk, button(kiosk, "Print my letter").proto.id, trigger_value=True)
+    assert total(db_path) == 0 and not (fake_lp / "jobs").exists()
+    assert kiosk.session_state["w4r.kiosk.phase"] == "write"
+
+
+# --- the idle watcher's reports ----------------------------------------------------------------
+
+
+def report(at: AppTest, event: str, n: int) -> AppTest:
+    """Send what the idle watcher's browser side sends: a new value for its component."""
+    [watcher] = [node for node in at._tree if node.type == "component_instance"
+                 and node.proto.id.endswith("-w4r-idle")]
+    return send(at, watcher.proto.id, json_value=json.dumps({"event": event, "n": n}))
+
+
+def test_the_idle_watchers_heartbeat_keeps_a_typing_visitor(kiosk):
+    at = write_a_letter(kiosk)
+    # the last click was 11 s ago (the idle time is 10 s) but the visitor kept typing: the
+    # heartbeat's callback runs before anything checks the idle time, and keeps them
+    at.session_state["w4r.seen"] = time.time() - 11
+    report(at, "active", 1)
+    assert time.time() - at.session_state["w4r.seen"] < 2, "the heartbeat touched the visitor"
+    assert at.session_state["w4r.kiosk.phase"] == "write"
+    no_error(at.run())
+    assert at.text_area[0].value == MESSAGE
+
+
+def test_the_idle_watchers_idle_report_forgets_the_visitor_and_the_saved_draft(kiosk, db_path):
+    at = write_a_letter(kiosk)
+    at.session_state["w4r.lang"] = "fr"
+    with db.opened(db_path) as database:
+        assert database.execute("select count(*) from drafts").fetchone()[0] == 1
+    report(at, "idle", 1)
+    assert button(at, "Touch to write"), "back to the attract screen, in English"
+    assert "w4r.draft" not in at.session_state and not at.text_area
+    with db.opened(db_path) as database:
+        assert database.execute("select count(*) from drafts").fetchone()[0] == 0

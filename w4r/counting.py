@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from w4r import kept, letters, prompts, tone
+from w4r import kept, letters, prompts, tally, tone, visits
 from w4r.cases import Case
 from w4r.db import Database
 from w4r.sessions import Session
@@ -46,15 +47,17 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Counted:
-    """What a click on Count did: counted now, counted before, or refused (with the reasons)."""
+    """What a click on Count did: counted now, counted before, refused (with the reasons), or
+    not yet (a kiosk that just counted one: `wait_s` seconds to wait, not a problem)."""
 
     new: bool
     problems: tuple[str, ...] = ()
+    wait_s: float = 0.0
 
     @property
     def refused(self) -> bool:
-        """True when the letter was not counted because of a problem."""
-        return bool(self.problems)
+        """True when the letter was not counted (a problem, or a kiosk's pause)."""
+        return bool(self.problems) or self.wait_s > 0
 
 
 @functools.lru_cache(maxsize=2048)
@@ -120,10 +123,18 @@ def review(draft: letters.Draft, case: Case, session: Session, lang: str, *,
 
 
 def count(database: Database, session: Session, draft: letters.Draft, case: Case,
-          lang: str) -> Counted:
+          lang: str, *, now: float | None = None) -> Counted:
     """Count a draft once if the server's own check lets it through; keep its text if the
-    session keeps text."""
+    session keeps text. A kiosk counts a new letter only at its pace (`visits.COUNT_GAP_S`)."""
     verdict = review(draft, case, session, lang)
     if not verdict.ok:
         return Counted(False, verdict.problems)
-    return Counted(kept.count(database, session, draft, lang))
+
+    def paced(db: Database) -> None:
+        if session.kiosk and not tally.is_counted(db, draft.submission_id):
+            visits.pace(db, session.code, time.time() if now is None else now)
+
+    try:
+        return Counted(kept.count(database, session, draft, lang, before=paced))
+    except visits.TooSoon as exc:
+        return Counted(False, wait_s=exc.wait_s)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 
@@ -52,15 +53,19 @@ def _from_row(row: dict) -> KeptLetter:
                                 "hidden": bool(row["hidden"])}))
 
 
-def count(db: Database, session: Session, draft: letters.Draft, lang: str = "en") -> bool:
+def count(db: Database, session: Session, draft: letters.Draft, lang: str = "en", *,
+          before: Callable[[Database], None] | None = None) -> bool:
     """Count a finished draft once; keep its text and show its first name if the session says so.
 
-    The count and the kept text are written in one transaction: both or neither.
+    The count and the kept text are written in one transaction: both or neither. `before` runs
+    first inside it (a rule that may raise, such as a kiosk's pace, sees no other writer).
     """
     action = tally.Action(submission_id=draft.submission_id, session_code=session.code,
                           case_id=draft.case_id, kind=draft.kind)
     name = tally.short_name(draft.name) if session.show_names else ""
     with transaction(db):
+        if before is not None:
+            before(db)
         new = tally.record(db, action, first_name=name)
         if new and session.keep_text:
             _insert(db, KeptLetter(draft.submission_id, session.code, draft.case_id, draft.kind,

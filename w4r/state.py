@@ -555,8 +555,12 @@ _LANG = "w4r.lang"
 _DISPLAY = "w4r.display."
 _SEEN = "w4r.seen"
 _PHASE = "w4r.kiosk.phase"
+_VISIT_COUNTED = "w4r.kiosk.counted"
+_PAUSE = "w4r.kiosk.pause"
+_VISITS = "w4r.kiosk.visits"
+IDLE_KEY = "w4r-idle"  # the idle watcher's component: its last report
 _VISITOR_KEYS = (_DRAFT, _STEP, _TRANSLATION, _PRINTED, _CELEBRATE, _LANG,
-                 _SENT, _OUTCOME, _PHASE, _REFUSED, _STORAGE)
+                 _SENT, _OUTCOME, _PHASE, _REFUSED, _STORAGE, _VISIT_COUNTED, _PAUSE)
 
 
 def ui_lang() -> str:
@@ -625,9 +629,39 @@ def go_phase(name: str) -> None:
     st.session_state[_PHASE] = name
 
 
+def visit() -> int:
+    """How many visitors this kiosk screen has forgotten (a new number: a new visitor)."""
+    return int(st.session_state.get(_VISITS, 0))
+
+
+def visit_counted() -> bool:
+    """True when this visitor already counted their letter (one letter per visit)."""
+    return bool(st.session_state.get(_VISIT_COUNTED, False))
+
+
+def mark_visit_counted() -> None:
+    """Remember that this visitor counted their letter: the visit's one letter."""
+    st.session_state[_VISIT_COUNTED] = True
+
+
+def pause(wait_s: float | None = None) -> float | None:
+    """Leave how long the kiosk pauses before its next count (with wait_s), or take it."""
+    if wait_s is not None:
+        st.session_state[_PAUSE] = wait_s
+        return None
+    return st.session_state.pop(_PAUSE, None)
+
+
+def idle_report() -> dict | None:
+    """The idle watcher's last report ({"event": "active" or "idle", "n": …}), if any."""
+    report = st.session_state.get(IDLE_KEY)
+    return report if isinstance(report, dict) else None
+
+
 def forget_visitor(database: db.Database) -> None:
     """Wipe everything the last visitor left: their letter (its saved copy on the server too),
     language and choices."""
+    st.session_state[_VISITS] = visit() + 1
     _drop_saved(database)
     for key in _VISITOR_KEYS:
         st.session_state.pop(key, None)

@@ -4,10 +4,13 @@ and leaving kiosk mode with the PIN."""
 from __future__ import annotations
 
 import time
+from functools import partial
+from pathlib import Path
 
 import streamlit as st
+import streamlit.components.v1 as components
 
-from w4r import letters, pdf, prompts, sessions, state
+from w4r import letters, pdf, prompts, sessions, state, visits
 from w4r.cases import Case
 from w4r.db import Database
 from w4r.ui import storage
@@ -16,14 +19,50 @@ from w4r.ui.common import _, inert, lang, run_database
 REFRESH_S = 5
 
 
-def forget_if_idle(session: sessions.Session) -> bool:
-    """Forget a visitor who has done nothing for the session's idle time; True if forgotten."""
-    left_something = state.phase() != "attract" or state.ui_lang() != session.language \
+# the idle watcher: files served by this server only (nothing from the network)
+_idle_watcher = components.declare_component("w4r_idle", path=str(Path(__file__).parent / "idle"))
+
+
+def left_something(session: sessions.Session) -> bool:
+    """True when the visitor left anything to forget (a step, a letter, a language, a choice)."""
+    return state.phase() != "attract" or state.ui_lang() != session.language \
         or state.display("large") or state.display("contrast") or state.draft() is not None
-    if left_something and state.idle_for(time.time()) > session.idle_seconds:
+
+
+def forget_if_idle(session: sessions.Session) -> bool:
+    """Forget a visitor who has done nothing for the session's idle time; True if forgotten.
+
+    The server's own check (it sees only clicks and committed text): the fallback of the idle
+    watcher, which sees typing too."""
+    if left_something(session) and state.idle_for(time.time()) > session.idle_seconds:
         next_visitor()
         return True
     return False
+
+
+@st.fragment
+def idle_watch(session: sessions.Session, visit: int) -> None:
+    """The idle watcher on every kiosk screen: typing, taps and scrolling keep the visitor; a
+    heartbeat reruns only this fragment; after the idle time the visitor is forgotten and the
+    whole screen goes back to the attract screen."""
+    _idle_watcher(idle_s=session.idle_seconds, warn_s=visits.warn_before(session.idle_seconds),
+                  heartbeat_s=visits.heartbeat(session.idle_seconds),
+                  armed=left_something(session), visit=visit,
+                  labels={"title": _("Still there?"),
+                          "text": _("The screen starts again in {seconds} s.", seconds="{seconds}"),
+                          "button": _("I'm still here")},
+                  key=state.IDLE_KEY, default=None, on_change=partial(idle_reported, session))
+    if state.visit() != visit:  # forgotten by the report: the whole screen starts again
+        st.rerun(scope="app")
+
+
+def idle_reported(session: sessions.Session) -> None:
+    """Callback of the idle watcher: "active" keeps the visitor, "idle" forgets them."""
+    report = state.idle_report() or {}
+    if report.get("event") == "active":
+        state.touch(time.time())
+    elif report.get("event") == "idle" and left_something(session):
+        next_visitor()
 
 
 def next_visitor() -> None:

@@ -9,11 +9,16 @@ busy, full, read-only or vanished database leaves a message saying whether the l
 
 from __future__ import annotations
 
-from w4r import counting, letters, pdf, printer, state
+import math
+import time
+
+import streamlit as st
+
+from w4r import counting, letters, pdf, printer, state, visits
 from w4r.cases import Case
 from w4r.sessions import Session
 from w4r.ui import storage
-from w4r.ui.common import _, cases, current_session, lang, run_database
+from w4r.ui.common import _, cases, current_session, lang, number, run_database
 from w4r.ui.printing import print_now
 
 
@@ -39,6 +44,9 @@ def _count() -> bool:
             return False
         current, session, case = found
         result = counting.count(database, session, current, case, lang())
+    if result.wait_s:
+        state.pause(result.wait_s)  # a kiosk that just counted a letter: a pause, not a problem
+        return False
     if result.refused:
         state.refused(result.problems)
         return False
@@ -68,17 +76,26 @@ def print_and_count() -> None:
     """Callback of the kiosk's “Print my letter”: print exactly the letter it counts.
 
     A letter printed whose count then failed is not printed again by the next tap: it is only
-    counted."""
+    counted. One letter per visit; nothing prints while the kiosk pauses between two counts."""
+    if state.visit_counted():
+        state.go_phase("done")  # a second tap: this visit's letter is printed and counted
+        return
     found = storage.in_callback(_now, "print")
     if found is None:
         return
     current, session, case = found
     if state.is_counted(current.submission_id):
-        state.go_phase("done")  # a second tap: printed and counted already
+        _counted_visit()
         return
     verdict = counting.review(current, case, session, lang())
     if not verdict.ok:
         state.refused(verdict.problems)
+        return
+    waiting = storage.in_callback(lambda: _waiting(session), "print")
+    if waiting is None:
+        return
+    if waiting > 0:
+        state.pause(waiting)
         return
     try:
         data = state.printed(verdict.letter, "a4").data  # the same bytes for the same letter
@@ -89,11 +106,35 @@ def print_and_count() -> None:
         state.print_outcome((False, _("Not printed: {reason}", reason=str(exc))))
         return
     if count_letter("printed"):
-        state.go_phase("done")
+        _counted_visit()
 
 
 def kiosk_count() -> None:
-    """Callback of “Count my letter” at the kiosk: count it once, then say thank you."""
+    """Callback of “Count my letter” at the kiosk: count it once, then say thank you; a visitor
+    counts one letter (a second tap or call counts nothing)."""
+    if state.visit_counted():
+        state.go_phase("done")
+        return
     current = state.draft()
     if count_letter() or (current is not None and state.is_counted(current.submission_id)):
-        state.go_phase("done")
+        _counted_visit()
+
+
+def _counted_visit() -> None:
+    """This visitor's letter is counted: the visit's one letter, and the thanks screen."""
+    state.mark_visit_counted()
+    state.go_phase("done")
+
+
+def _waiting(session: Session) -> float:
+    """Seconds before this kiosk may count again (0: now)."""
+    with run_database() as database:
+        return visits.wait_s(database, session.code, time.time())
+
+
+def pause_notice() -> None:
+    """The friendly pause after a tap that came too soon after the kiosk's last count."""
+    waiting = state.pause()
+    if waiting is not None:
+        st.info(_("Thank you! The next letter can be counted in {seconds} s.",
+                  seconds=number(math.ceil(waiting))), icon=":material/hourglass_top:")
