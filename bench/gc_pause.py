@@ -14,13 +14,11 @@ Run: .venv/bin/python bench/gc_pause.py [--baseline PATH] [--reruns N]
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import checkouts  # bench/checkouts.py: this tree beside a baseline
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,26 +63,15 @@ print(json.dumps({"p50_ms": 1000 * statistics.median(pauses),
 """
 
 
-def measure(tree: Path, reruns: int) -> dict:
-    """Run the child in a fresh process against one checkout; return its figures."""
-    with tempfile.TemporaryDirectory(prefix="w4r-gc-") as tmp:
-        out = subprocess.run([sys.executable, "-c", CHILD, str(tree), str(reruns),
-                              str(Path(tmp) / "w4r.db")], capture_output=True, text=True,
-                             cwd=tree, env=dict(os.environ, PYTHONWARNINGS="ignore"))
-        if out.returncode:
-            raise SystemExit(f"{tree}: {out.stderr[-2000:]}")
-        return json.loads(out.stdout.strip().splitlines()[-1])
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", help="another w4r checkout to measure beside this one")
     parser.add_argument("--reruns", type=int, default=60)
     args = parser.parse_args()
-    trees = [("this tree", ROOT)] + ([("baseline", Path(args.baseline))] if args.baseline
-                                     else [])
     started = time.time()
-    rows = [(name, measure(tree, args.reruns)) for name, tree in trees]
+    rows = [(name, checkouts.measure(CHILD, tree, args.reruns))
+            for name, tree in checkouts.trees(args.baseline)]
     print(f"The full collection after each of {args.reruns} keystroke reruns (AppTest, one "
           "process each, after a whole journey):")
     print(f"{'':12} {'p50 ms':>8} {'p95 ms':>8} {'walked':>9} {'frozen':>9} {'peak RSS MB':>12}")
