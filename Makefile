@@ -31,14 +31,11 @@ bench: $(VENV)/installed  ## print start-up, PDF and tally figures (see docs/BEN
 	$(PY) bench/foundation.py
 	$(PY) bench/pdf.py
 	$(PY) bench/tally.py
-<<<<<<< HEAD
 	$(PY) bench/gc_pause.py
-=======
 	$(MAKE) --no-print-directory bench-load
 
 bench-load: $(VENV)/installed  ## 10, 30, 60, 120 pupils over the websocket, beside a bare app (~35 min)
 	$(PY) bench/load.py --writers 10 30 60 120 --duration 60 --think 5
->>>>>>> load
 
 clean:
 	rm -rf $(VENV) .pytest_cache

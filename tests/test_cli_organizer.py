@@ -216,13 +216,29 @@ def test_setup_code_for_an_unknown_session(capsys, dbfile):
     assert code == 1 and out == "" and "NOPE" in one_line(err)
 
 
-def test_make_run_prints_the_setup_code_first():
+def make_run(kiosk: str) -> list[str]:
+    """What `make run` runs, in order (PY replaced by echo, the venv taken as installed)."""
+    import os
+    import subprocess
+
     from conftest import PROJECT_DIR
-    makefile = (PROJECT_DIR / "Makefile").read_text(encoding="utf-8")
-    run_target = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    lines = [line.strip() for line in run_target.splitlines()[1:]]
-    assert lines[0] == "$(PY) -m w4r session setup-code --if-needed"
-    assert lines[1].startswith("$(PY) -m streamlit run")
+    done = subprocess.run(["make", "-s", "-o", ".venv/installed", "run", "PY=echo PY"],
+                          cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, W4R_KIOSK=kiosk))
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_make_run_prints_the_setup_code_first():
+    lines = make_run("")
+    assert lines[0] == "PY -m w4r session setup-code --if-needed"
+    assert lines[1].startswith("PY -m streamlit run app.py")
+
+
+def test_make_run_for_a_locked_kiosk_checks_its_session_first():
+    lines = make_run("FAIR24")
+    assert lines[0] == "PY -m w4r kiosk check FAIR24"
+    assert lines[1].startswith("PY -m streamlit run app.py")
 
 
 # --- session set -----------------------------------------------------------------------------------
