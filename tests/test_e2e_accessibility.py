@@ -148,7 +148,7 @@ def test_kiosk_screens_have_no_serious_findings(browser, app, axe, theme):  # no
         audit(page, f"kiosk {theme} attract")
         _tap(page, "Touch to write")
         audit(page, f"kiosk {theme} choose")
-        page.locator(f".st-key-kiosk-yecenia-armenta-solidarity button").click()
+        page.locator(".st-key-kiosk-yecenia-armenta-solidarity button").click()
         e2e.wait_for_app(page)
         audit(page, f"kiosk {theme} write (disabled count button)")
         field = page.locator("textarea").first
