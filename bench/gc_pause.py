@@ -22,35 +22,13 @@ import checkouts  # bench/checkouts.py: this tree beside a baseline
 
 ROOT = Path(__file__).resolve().parent.parent
 
-CHILD = r"""
-import gc, json, os, resource, statistics, sys, time
-from pathlib import Path
-root = Path(sys.argv[1]); reruns = int(sys.argv[2]); os.environ["W4R_DB"] = sys.argv[3]
-sys.path.insert(0, str(root))
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
-
-class AfterFirstRun(PagesManager):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-app_test_module.PagesManager = AfterFirstRun
-at = AppTest.from_file(str(root / "app.py"), default_timeout=60).run()
-at.switch_page("pages/cases.py").run()
-at.button(key="yecenia-armenta-solidarity").click().run()
+CHILD = checkouts.APP_TEST + r"""
 at.switch_page("pages/print.py").run()
 at.switch_page("pages/tally.py").run()
-at.switch_page("pages/write.py").run()
-for step in range(3):  # reach the message step
-    if [w for w in at.text_area if w.key == "w4r.field.message"]:
-        break
-    [b for b in at.button if b.label.startswith("Next:")][0].click().run()
+""" + checkouts.MESSAGE_STEP + r"""
 pauses = []
 for n in range(reruns):
-    [w for w in at.text_area if w.key == "w4r.field.message"][0].input(
-        f"You are not alone. We think of you every day ({n}).").run()
+    field().input(f"You are not alone. We think of you every day ({n}).").run()
     assert not at.exception, [e.value for e in at.exception]
     start = time.perf_counter()
     gc.collect(2)  # what Streamlit runs after every script run

@@ -20,32 +20,7 @@ import checkouts  # bench/checkouts.py: this tree beside a baseline
 
 ROOT = Path(__file__).resolve().parent.parent
 
-CHILD = r"""
-import json, os, statistics, sys, time
-from pathlib import Path
-root = Path(sys.argv[1]); reruns = int(sys.argv[2]); db_path = Path(sys.argv[3])
-sys.path.insert(0, str(root))
-os.environ["W4R_DB"] = str(db_path)
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
-
-class AfterFirstRun(PagesManager):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-app_test_module.PagesManager = AfterFirstRun
-at = AppTest.from_file(str(root / "app.py"), default_timeout=60).run()
-at.switch_page("pages/cases.py").run()
-at.button(key="yecenia-armenta-solidarity").click().run()
-at.switch_page("pages/write.py").run()
-def field():
-    return [w for w in at.text_area if w.key == "w4r.field.message"][0]
-for step in range(3):  # reach the message step
-    if [w for w in at.text_area if w.key == "w4r.field.message"]:
-        break
-    [b for b in at.button if b.label.startswith("Next:")][0].click().run()
+CHILD = checkouts.APP_TEST + checkouts.MESSAGE_STEP + r"""
 times = []
 for n in range(reruns):
     start = time.perf_counter()
