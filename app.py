@@ -26,10 +26,7 @@ with storage.page_guard(), ui.run_database() as database:
     elif state.display_token() is not None:
         # A projector link (?p=TOKEN): its read-only view and nothing else: no menu, no sign-in;
         # on any of the app's addresses (no "Page not found" for /session?p=…).
-        page = st.navigation([st.Page(ui.PAGES["display"], title=_("Projector"), default=True)]
-                             + [st.Page(ui.PAGES["display"], title=_("Projector"), url_path=name,
-                                        visibility="hidden") for name in ui.PAGES
-                                if name != "display"], position="hidden")
+        page = st.navigation(ui.at_every_address("display", _("Projector")), position="hidden")
         ui.apply_display(kiosk=True)
         page.run()
         st.stop()

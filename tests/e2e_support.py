@@ -191,6 +191,16 @@ def go_to_step(page, title: str, limit: int = 8) -> None:
     raise AssertionError(f"no composer step {title!r}")
 
 
+def start_a_message(page, text: str, case_id: str = "yecenia-armenta") -> None:
+    """From Home: Start writing, a solidarity message for the case, its message step typed."""
+    page.get_by_role("button", name="Start writing").click()
+    wait_for_app(page)
+    page.locator(f".st-key-{case_id}-solidarity").get_by_role("button").click()
+    wait_for_app(page)
+    go_to_step(page, "A message of hope")
+    type_into(page, "A message of hope", text)
+
+
 def type_into(page, label: str, text: str) -> None:
     """Type into a text input or text area by its label, then leave it so the value commits."""
     field = page.get_by_label(label, exact=True)

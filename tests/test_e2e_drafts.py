@@ -64,12 +64,7 @@ def test_a_half_written_letter_survives_reload_and_restart(browser, tmp_path):  
             e2e.wait_for_app(page)
             e2e.assert_no_traceback(page, "join link", app)
             assert _query(page.url).get("s") == "7B2026"
-            page.get_by_role("button", name="Start writing").click()
-            e2e.wait_for_app(page)
-            page.locator(".st-key-yecenia-armenta-solidarity").get_by_role("button").click()
-            e2e.wait_for_app(page)
-            e2e.go_to_step(page, "A message of hope")
-            e2e.type_into(page, "A message of hope", MESSAGE)
+            e2e.start_a_message(page, MESSAGE)
             query = _query(page.url)
             assert query.get("s") == "7B2026" and len(query.get("d", "")) >= 22, page.url
 

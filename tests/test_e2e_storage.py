@@ -35,12 +35,7 @@ def test_a_locked_tally_says_so_within_3_s_then_counts_once(page, app):
 
     page.goto(app)
     e2e.wait_for_app(page)
-    page.get_by_role("button", name="Start writing").click()
-    e2e.wait_for_app(page)
-    page.locator(".st-key-yecenia-armenta-solidarity").get_by_role("button").click()
-    e2e.wait_for_app(page)
-    e2e.go_to_step(page, "A message of hope")
-    e2e.type_into(page, "A message of hope", MESSAGE)
+    e2e.start_a_message(page, MESSAGE)
     e2e.open_page(page, "Print & count")
     count = page.get_by_role("button", name="Count my letter")
     expect(count).to_be_enabled()

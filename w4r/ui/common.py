@@ -21,7 +21,7 @@ from w4r.i18n import N_
 __all__ = [
     "PAGES", "STUDENT_PAGES", "ORGANIZER_PAGES", "PAPER_LABELS", "LAYOUT_LABELS",
     "ACTION_LABELS", "STATUS_LABELS", "MARK_LABELS", "SESSION_KINDS", "AGE_BANDS",
-    "KIND_LABELS", "KIND_HELP", "entered_through_app", "menu", "run_database", "database", "cases",
+    "KIND_LABELS", "KIND_HELP", "entered_through_app", "menu", "at_every_address", "run_database", "database", "cases",
     "offered", "organizer_session", "current_session", "base_url", "show_notice",
     "disclaimer", "lang",
     "number", "inert", "language_picker", "display_switches", "apply_display", "day", "iso",
@@ -75,6 +75,14 @@ def entered_through_app() -> None:
         st.navigation([st.Page(path, default=name == "home") for name, path in PAGES.items()],
                       position="hidden")  # every page file: the one asked for is found
         st.rerun()
+
+
+def at_every_address(name: str, title: str) -> list:
+    """One page as the app's default and under the address of every other page: a typed
+    address, a reload or Back finds it, never "Page not found" (a kiosk, a projector link)."""
+    return [st.Page(PAGES[name], title=title, default=True)] + [
+        st.Page(PAGES[name], title=title, url_path=other, visibility="hidden")
+        for other in PAGES if other != name]
 
 
 def menu(sections: dict[str, list]) -> None:

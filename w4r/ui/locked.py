@@ -7,7 +7,7 @@ import streamlit as st
 
 from w4r import sessions
 from w4r.db import Database
-from w4r.ui.common import PAGES, _, inert
+from w4r.ui.common import _, at_every_address, inert
 
 
 def session(database: Database, code: str) -> sessions.Session | None:
@@ -18,9 +18,7 @@ def session(database: Database, code: str) -> sessions.Session | None:
 def pages() -> list:
     """The kiosk page, also under the address of every other page (/organizer, /review …): a
     typed address, a reload or Back finds the kiosk, never another page."""
-    return [st.Page(PAGES["kiosk"], title=_("Write for Rights"), default=True)] + [
-        st.Page(PAGES["kiosk"], title=_("Write for Rights"), url_path=name, visibility="hidden")
-        for name in PAGES if name != "kiosk"]
+    return at_every_address("kiosk", _("Write for Rights"))
 
 
 # A typed address that is no page of the app (/no-such-page) runs the kiosk, but Streamlit's
