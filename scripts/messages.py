@@ -1,6 +1,6 @@
 """Extract the interface's messages into content/locale/w4r.pot and bring each catalog up to date.
 
-    .venv/bin/python scripts/messages.py            # write w4r.pot, update fr.po, es.po, pl.po
+    .venv/bin/python scripts/messages.py            # write w4r.pot, update fr.po, es.po, pl.po, de.po
     .venv/bin/python scripts/messages.py --check    # exit 1 listing messages a catalog lacks
 
 Messages are the English texts in `_("…")` and `N_("…")` calls of app.py, pages/ and w4r/

@@ -47,9 +47,9 @@ def test_the_template_holds_the_pages_messages(template):
 
 def test_languages_by_their_own_names_and_fallbacks():
     assert [i18n.name(code) for code in i18n.LANGUAGES] == ["English", "Français", "Español",
-                                                           "Polski"]
-    assert i18n.normalize("fr-CA") == "fr" and i18n.normalize("de") == "en"
-    assert i18n.gettext("de", "Touch to write") == "Touch to write"
+                                                           "Polski", "Deutsch"]
+    assert i18n.normalize("fr-CA") == "fr" and i18n.normalize("it") == "en"
+    assert i18n.gettext("it", "Touch to write") == "Touch to write"
 
 
 def test_numbers_and_dates_the_languages_way():
@@ -78,7 +78,7 @@ def untranslated(at: AppTest, lang: str) -> list[str]:
         [m for m in sentences for t in shown if m in t.replace("\\", "")]
 
 
-@pytest.mark.parametrize("lang", ["fr", "pl"])
+@pytest.mark.parametrize("lang", ["fr", "pl", "de"])
 @pytest.mark.parametrize("page", ["home", "cases", "write", "print", "tally"])
 def test_no_page_shows_an_untranslated_message(app, lang, page):
     at = write_for(app, kind="appeal") if page in ("write", "print") else app
@@ -88,7 +88,7 @@ def test_no_page_shows_an_untranslated_message(app, lang, page):
     assert shown_texts(at), "the page shows something"
 
 
-@pytest.mark.parametrize("lang", ["fr", "pl"])
+@pytest.mark.parametrize("lang", ["fr", "pl", "de"])
 def test_the_kiosk_in_another_language(tmp_path, monkeypatch, lang):
     from w4r import db, sessions
     path = tmp_path / "kiosk.db"

@@ -16,7 +16,7 @@ from babel.numbers import format_decimal
 from w4r import config
 
 DEFAULT = "en"
-LANGUAGES = ("en", "fr", "es", "pl")  # the interface languages shipped in content/locale/
+LANGUAGES = ("en", "fr", "es", "pl", "de")  # the interface languages shipped in content/locale/
 # the languages a session may write its letters in (dates and "Yours faithfully" come from babel)
 LETTER_LANGUAGES = ("en", "fr", "es", "pl", "de", "it", "pt", "nl", "ar", "he", "ru", "uk", "tr",
                     "hi", "zh", "ja", "ko", "vi", "sw")
