@@ -9,10 +9,11 @@ import re
 import pytest
 import yaml
 
-from w4r import letters, prompts
+from test_pages import app, no_error, shown, through_app, write_for  # noqa: F401 (fixtures)
+from w4r import db, letters, prompts, sessions
 from w4r.prompts import PLACEHOLDERS, STEPS
 
-SHIPPED = ("en", "fr", "es")
+SHIPPED = ("en", "fr", "es", "pl", "de")  # fixed: removing a file must fail a test
 KINDS = tuple(STEPS)
 
 
@@ -33,7 +34,7 @@ def english() -> dict:
 
 def test_the_shipped_prompts_have_no_problems():
     assert prompts.check() == []
-    assert [code for code, _ in prompts.languages()] == ["en", "es", "fr"]
+    assert [code for code, _ in prompts.languages()] == ["en", "de", "es", "fr", "pl"]
 
 
 @pytest.mark.parametrize("lang", SHIPPED)
@@ -109,6 +110,8 @@ def test_fill_uses_the_case_and_neutral_words(case):
                                         "the authorities who can act | {unknown}")
     assert prompts.fill("{addressee}", bare, "fr") == "les autorités qui peuvent agir"
     assert prompts.fill("{addressee}", bare, "es") == "las autoridades que pueden actuar"
+    assert prompts.fill("{addressee}", bare, "pl") == "władze, które mogą działać"
+    assert prompts.fill("{addressee}", bare, "de") == "die Behörden, die handeln können"
     titled = dataclasses.replace(case, appeal=dataclasses.replace(appeal, addressee_title="Minister"))
     assert prompts.fill("{addressee}", titled) == "Minister"
     named = dataclasses.replace(titled, appeal=dataclasses.replace(
@@ -125,7 +128,7 @@ def test_fill_leaves_other_braces_alone(case):
 # --- fallback --------------------------------------------------------------------------------
 
 def test_a_missing_language_falls_back_to_english():
-    assert prompts.steps("appeal", "de") == prompts.steps("appeal", "en")
+    assert prompts.steps("appeal", "it") == prompts.steps("appeal", "en")
     assert prompts.steps("solidarity", "fr-CA", True) == prompts.steps("solidarity", "fr", True)
     assert prompts.steps("appeal", "es_MX") == prompts.steps("appeal", "es")
     assert prompts.steps("appeal", "../../etc/passwd") == prompts.steps("appeal", "en")
@@ -135,14 +138,14 @@ def test_a_missing_language_falls_back_to_english():
 def test_a_content_folder_adds_languages_and_a_broken_file_falls_back(tmp_path, english):
     folder = tmp_path / "prompts"
     folder.mkdir()
-    german = copy.deepcopy(english)
-    german["language"], german["name"] = "de", "Deutsch"
-    german["appeal"]["greeting"]["standard"]["title"] = "Anrede"
-    (folder / "de.yaml").write_text(yaml.safe_dump(german, allow_unicode=True), encoding="utf-8")
+    italian = copy.deepcopy(english)
+    italian["language"], italian["name"] = "it", "Italiano"
+    italian["appeal"]["greeting"]["standard"]["title"] = "Saluto"
+    (folder / "it.yaml").write_text(yaml.safe_dump(italian, allow_unicode=True), encoding="utf-8")
     (folder / "fr.yaml").write_text("language: fr\nappeal: [", encoding="utf-8")
-    assert prompts.steps("appeal", "de", content_dir=tmp_path)[0].title == "Anrede"
+    assert prompts.steps("appeal", "it", content_dir=tmp_path)[0].title == "Saluto"
     assert prompts.steps("appeal", "fr", content_dir=tmp_path) == prompts.steps("appeal", "fr")
-    assert ("de", "Deutsch") in prompts.languages(tmp_path)
+    assert ("it", "Italiano") in prompts.languages(tmp_path)
     assert any("fr.yaml: (file): YAML syntax error" in str(p) for p in prompts.check(folder))
     assert any("has no en.yaml" in str(p) for p in prompts.check(folder))
 
@@ -304,3 +307,114 @@ def test_past_case_facts_make_no_present_claim_the_outcome_contradicts(cases):
 def test_a_current_case_still_offers_its_story(cases):
     current = dataclasses.replace(cases.get("fred-bauma-and-yves-makwambala"), status="current")
     assert any("are prisoners of conscience" in fact for fact in prompts.facts(current))
+
+
+# --- every language whole, and the register of the instructions -------------------------------
+
+def _raw(lang: str) -> dict:
+    return yaml.safe_load((prompts.SHIPPED_PROMPTS / f"{lang}.yaml").read_text(encoding="utf-8"))
+
+
+def _placeholders(value) -> set[str]:
+    return set(re.findall(r"\{(\w+)\}", " ".join(value) if isinstance(value, list) else value))
+
+
+def test_exactly_the_expected_languages_are_shipped():
+    assert sorted(p.stem for p in prompts.SHIPPED_PROMPTS.glob("*.yaml")) == sorted(SHIPPED)
+
+
+@pytest.mark.parametrize("lang", SHIPPED[1:])
+def test_every_file_has_every_step_wording_and_field_of_english(lang, english):
+    assert (prompts.SHIPPED_PROMPTS / f"{lang}.yaml").is_file(), f"{lang}.yaml is missing"
+    data = _raw(lang)
+    assert data["language"] == lang and data["name"].strip()
+    assert set(data) == set(english)
+    assert set(data["neutral"]) == set(english["neutral"])
+    assert all(isinstance(v, str) and v.strip() for v in data["neutral"].values())
+    for kind in KINDS:
+        assert list(data[kind]) == list(english[kind]), (lang, kind)
+        for step_id, step in english[kind].items():
+            assert set(data[kind][step_id]) == set(step), (lang, kind, step_id)
+            for wording, fields in step.items():
+                theirs = data[kind][step_id][wording]
+                where = (lang, kind, step_id, wording)
+                assert set(theirs) == set(fields), where
+                for name, value in fields.items():
+                    assert _placeholders(theirs[name]) == _placeholders(value), (*where, name)
+                    if isinstance(value, list):
+                        assert len(theirs[name]) == len(set(theirs[name])) >= 2, (*where, name)
+                        assert all(isinstance(s, str) and s.strip() for s in theirs[name]), where
+                    else:
+                        assert isinstance(theirs[name], str) and theirs[name].strip(), (*where, name)
+
+
+# Words the writer is told (title, prompt, hint) say "tu"/"tú"/"ty"/"du" (docs/COMPOSER.md);
+# only what goes into the letter (starters, example) follows the letter's own register. Text in
+# quotation marks quotes the letter ("Pense à dire « s'il vous plaît »") and is left out.
+QUOTED = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"")
+FORMAL = {
+    "fr": re.compile(r"\b(?:vous|votre|vos|\w+ez)\b", re.IGNORECASE),
+    "es": re.compile(r"\b(?:usted|ustedes)\b", re.IGNORECASE),
+    # A capital "Sie"/"Ihr" at the start of a sentence may mean "she/they"/"her": rephrase, or
+    # add the whole text to GERMAN_SENTENCE_START after reading it.
+    "de": re.compile(r"\b(?:Sie|Ihr|Ihre|Ihrem|Ihren|Ihrer|Ihres|Ihnen)\b"),
+    # "państwo" is also "the state": instructions say "kraj" instead.
+    "pl": re.compile(r"\b(?:Pan|Pana|Panu|Panem|Panie|Pani|Panią|Państwo|Państwa|Państwu|"
+                     r"Państwem)\b", re.IGNORECASE),
+}
+FRENCH_NOT_VERBS = {"chez", "assez", "nez", "rez"}
+GERMAN_SENTENCE_START: set[str] = set()
+
+
+def formal_words(text: str, lang: str) -> list[str]:
+    """The formal or plural "you" in an instruction, outside quotation marks."""
+    if lang == "de" and text in GERMAN_SENTENCE_START:
+        return []
+    found = FORMAL[lang].findall(QUOTED.sub(" ", text))
+    return [word for word in found if word.lower() not in FRENCH_NOT_VERBS]
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("fr", "Essaie : Écrivez une phrase.", ["Écrivez"]),
+    ("fr", "Présentez-vous avec vos mots.", ["Présentez", "vous", "vos"]),
+    ("fr", "Pense à dire « s'il vous plaît », chez toi aussi.", []),
+    ("es", "Escriba a usted mismo.", ["usted"]),
+    ("es", "Usa «ustedes» para una familia.", []),
+    ("de", "Bitte geben Sie Ihren Namen ein.", ["Sie", "Ihren"]),
+    ("de", "Schreib „Ich bitte Sie“, wenn du magst; sie freut sich.", []),
+    ("pl", "Proszę Pana o podpis. Niech Państwo napiszą.", ["Pana", "Państwo"]),
+    ("pl", "„Szanowni Państwo,” zawsze pasuje.", []),
+])
+def test_the_register_check_finds_formal_words(lang, text, expected):
+    assert formal_words(text, lang) == expected
+
+
+@pytest.mark.parametrize("lang", list(FORMAL))
+def test_instructions_say_informal_you(lang):
+    assert prompts.load(lang).lang == lang
+    for kind in KINDS:
+        for simple in (False, True):
+            for step in prompts.steps(kind, lang, simple):
+                for text in (step.title, step.prompt, step.hint):
+                    assert formal_words(text, lang) == [], (kind, simple, step.id, text)
+
+
+# --- the composer in Polish ----------------------------------------------------------------------
+# (The Write page takes its language from the interface languages, i18n.LANGUAGES; German
+# prompts are shown there once German is an interface language.)
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_write_page_guides_in_polish(app, tmp_path, kind, cases):
+    sessions.update(db.connect(tmp_path / "pages.db"), db.DEFAULT_SESSION, language="pl")
+    at = write_for(app, kind=kind)
+    case = cases.get("yecenia-armenta")
+    steps = prompts.steps(kind, "pl", case=case)
+    assert steps != prompts.steps(kind, "en", case=case)
+    for number, step in enumerate(steps):
+        assert shown(at.get("progress")[0].proto.text).endswith(step.title)
+        assert any(step.title == shown(s.value) for s in at.subheader)
+        assert any(step.hint in shown(c.value) for c in at.caption)
+        starter = [b for b in at.button if b.key == f"starter-{step.id}-{step.starters[0]}"]
+        assert starter, (step.id, step.starters[0])
+        if number + 1 < len(steps):
+            no_error(at.button(key=f"go-{number + 1}").click().run())
