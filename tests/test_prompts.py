@@ -399,16 +399,15 @@ def test_instructions_say_informal_you(lang):
                     assert formal_words(text, lang) == [], (kind, simple, step.id, text)
 
 
-# --- the composer in Polish ----------------------------------------------------------------------
-# (The Write page takes its language from the interface languages, i18n.LANGUAGES; German
-# prompts are shown there once German is an interface language.)
+# --- the composer in Polish and German --------------------------------------------------------
 
+@pytest.mark.parametrize("lang", ["pl", "de"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_write_page_guides_in_polish(app, tmp_path, kind, cases):
-    sessions.update(db.connect(tmp_path / "pages.db"), db.DEFAULT_SESSION, language="pl")
+def test_the_write_page_guides_in_polish_and_german(app, tmp_path, kind, lang, cases):
+    sessions.update(db.connect(tmp_path / "pages.db"), db.DEFAULT_SESSION, language=lang)
     at = write_for(app, kind=kind)
     case = cases.get("yecenia-armenta")
-    steps = prompts.steps(kind, "pl", case=case)
+    steps = prompts.steps(kind, lang, case=case)
     assert steps != prompts.steps(kind, "en", case=case)
     for number, step in enumerate(steps):
         assert shown(at.get("progress")[0].proto.text).endswith(step.title)
