@@ -255,13 +255,24 @@ ORGANIZER_SOURCES = {"pages/session.py", "pages/case_file.py", "pages/reports.py
                      "w4r/ui/organizer.py", "w4r/cli.py"}
 # messages that quote letter text, which keeps the letter's own register (none so far)
 LETTER_TEXT: frozenset[str] = frozenset()
+# Spanish addresses pupils and organizers alike with tú: no usted, no vosotros, and none of the
+# usted imperatives of an interface where an imperative stands (Pida…, «o ejecute»; «que mire» is
+# a subjunctive)
+SPANISH_USTED = re.compile(
+    r"(?i)\b(usted|ustedes|vosotros|vosotras|vuestro|vuestra|os)\b"
+    r"|(?:^|[.:;!?(«]\s*|\b[oy]\s)(pida|únase|ejecute|muestre"
+    r"|cópielo|cópiela|elija|escriba|pulse|haga|introduzca|seleccione|compruebe|vuelva|añada"
+    r"|guarde|imprima|imprímalo|imprímala|intente|abra|cierre|utilice|espere|pruebe|toque|marque"
+    r"|suba|cambie|borre|avise|ponga|deje|envíe|copie|reinicie|quite|escoja|firme|descargue"
+    r"|active|desactive|inicie|cree|corríjalo|corríjalos|consulte|diga|mire|cuente)\b")
+
 # words that may not address the reader, by language and audience (docs/I18N.md, the table)
 WRONG_ADDRESS = {
     ("fr", "pupil"): re.compile(r"(?i)\b(vous|votre|vos|veuillez)\b|-vous\b"
                                 r"|\b(?!(?:chez|assez|nez)\b)\w+ez\b"),
     ("fr", "organizer"): re.compile(r"(?i)\b(tu|toi|ton|ta|tes|te)\b|\bt['’]"),
-    ("es", "pupil"): re.compile(r"(?i)\b(usted|ustedes|vosotros|vosotras|vuestro|vuestra)\b"),
-    ("es", "organizer"): re.compile(r"(?i)\b(usted|ustedes|vosotros|vosotras|vuestro|vuestra)\b"),
+    ("es", "pupil"): SPANISH_USTED,
+    ("es", "organizer"): SPANISH_USTED,
     ("pl", "pupil"): re.compile(r"\b(Pan|Pani|Państwo|Pana|Państwa)\b"),
     ("pl", "organizer"): re.compile(r"\b(Pan|Pani|Państwo|Pana|Państwa)\b"),
     ("de", "pupil"): re.compile(r"(?<![.!?:]\s)(?<!^)\b(Sie|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihnen)\b"),
