@@ -147,7 +147,8 @@ def test_a_catalog_is_resolved_once_and_looked_at_again_only_after_a_while(tmp_p
 
 # --- counted messages: ngettext and each catalog's Plural-Forms ---------------------------------
 
-LETTERS = ("{name} has now written **{count}** letter.", "{name} has now written **{count}** letters.")
+LETTERS = ("{name} has now written **{count}** letter.",
+           "{name} has now written **{count}** letters.")
 
 
 @pytest.mark.parametrize(("lang", "n", "expected"), [
@@ -214,7 +215,8 @@ def test_a_counted_message_lacking_a_form_counts_as_missing(tmp_path, monkeypatc
     po = Catalog(locale="pl")
     po.mime_headers = [("Plural-Forms", i18n.PLURAL_FORMS["pl"])]
     po.add(("{count} case", "{count} cases"), ("{count} sprawa", "{count} sprawy", ""))
-    po.add(("{count} letter", "{count} letters"), ("{count} list", "{count} listy", "{count} listów"))
+    po.add(("{count} letter", "{count} letters"),
+           ("{count} list", "{count} listy", "{count} listów"))
     with (tmp_path / "locale" / "pl.po").open("wb") as handle:
         write_po(handle, po)
     monkeypatch.setenv("W4R_CONTENT", str(tmp_path))
