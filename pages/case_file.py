@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import casepack, config, sessions, state, ui
-from w4r.ui import _, case_cards as case_ui, organizer, storage
+from w4r.ui import _, _n, case_cards as case_ui, organizer, storage
 
 ui.entered_through_app()
 
@@ -25,18 +25,22 @@ if uploads:
     files = [(upload.name, upload.getvalue()) for upload in uploads]
     pack = state.once("case-pack", casepack.pack_digest(files), lambda: casepack.read_files(files))
     if pack.problems:
-        st.error(_("{count} problem(s): nothing was stored. Fix them and upload again.",
-                   count=len(pack.problems)), icon=":material/error:")
+        st.error(_n("{count} problem: nothing was stored. Fix it and upload again.",
+                    "{count} problems: nothing was stored. Fix them and upload again.",
+                    len(pack.problems)), icon=":material/error:")
         st.code("\n".join(map(str, pack.problems)), language=None)
     else:
-        st.markdown(_("**{count} valid case(s):**", count=len(pack.cases)) + " "
+        st.markdown(_n("**{count} valid case:**", "**{count} valid cases:**", len(pack.cases))
+                    + " "
                     + ", ".join(ui.inert(case.name) for case, _text in pack.cases))
-        if st.button(_("Store the {count} case(s)", count=len(pack.cases)), type="primary"):
+        if st.button(_n("Store the {count} case", "Store the {count} cases", len(pack.cases)),
+                     type="primary"):
             done, stored = storage.guarded(lambda: casepack.store(database, session.code, pack),
                                            "store")
             if done:
-                state.notice(_("Stored {count} case(s). Choose below which ones this session "
-                               "offers.", count=stored))
+                state.notice(_n("Stored {count} case. Choose below which ones this session "
+                                "offers.", "Stored {count} cases. Choose below which ones this "
+                                "session offers.", stored))
                 st.rerun()
 
 st.subheader(_("2. The cases this session offers"), anchor=False)
@@ -50,7 +54,8 @@ with st.form("offered"):
     saved = st.form_submit_button(_("Save the choice"), type="primary")
 if saved and storage.guarded(lambda: sessions.update(database, session.code,
                                                      cases=tuple(chosen)), "save")[0]:
-    state.notice(_("{name} now offers {count} case(s).", name=session.name, count=len(chosen))
+    state.notice(_n("{name} now offers {count} case.", "{name} now offers {count} cases.",
+                    len(chosen), name=session.name)
                  if chosen else _("{name} now offers all the cases.", name=session.name))
     st.rerun()
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import bilingual, counting, drafts, pdf, state, tally, tone, ui
-from w4r.ui import _, composer, printing, storage, submit
+from w4r.ui import _, _n, composer, printing, storage, submit
 
 ui.entered_through_app()
 
@@ -97,10 +97,8 @@ if state.celebrate():
 if counted:
     total = tally.totals(database, session).letters
     st.success(_("Thank you! Your letter is counted.") + " " + (
-        _("{name} has now written **{total}** letter.", name=ui.inert(session.name),
-          total=ui.number(total)) if total == 1 else
-        _("{name} has now written **{total}** letters.", name=ui.inert(session.name),
-          total=ui.number(total))), icon=":material/celebration:")
+        _n("{name} has now written **{count}** letter.", "{name} has now written **{count}** "
+           "letters.", total, name=ui.inert(session.name))), icon=":material/celebration:")
     if st.button(_("Write another letter"), icon=":material/edit:"):
         state.new_letter(database)
         st.switch_page(ui.PAGES["cases"])

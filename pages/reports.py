@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import casepack, kept, pdf, reports, sessions, state, tally, terms, ui
-from w4r.ui import _, counts, organizer, storage
+from w4r.ui import _, _n, counts, organizer, storage
 
 ui.entered_through_app()
 
@@ -128,14 +128,16 @@ if upload:
     parsed = state.once("tally-export", casepack.pack_digest([(upload.name, raw)]),
                         lambda: tally.parse_export(raw, upload.name))
     if parsed.problems:
-        st.error(_("{count} problem(s): nothing was merged.", count=len(parsed.problems)),
+        st.error(_n("{count} problem: nothing was merged.", "{count} problems: nothing was "
+                    "merged.", len(parsed.problems)),
                  icon=":material/error:")
         st.code("\n".join(map(str, parsed.problems[:200])), language=None)
     else:
         distinct = len({a.submission_id for a in parsed.actions})
         new = distinct - tally.already_counted(database, parsed.actions)
-        st.markdown(_("The file holds **{count}** counted action(s); **{new}** are new here.",
-                      count=distinct, new=new))
+        st.markdown(_n("The file holds **{count}** counted action; new here: **{new}**.",
+                       "The file holds **{count}** counted actions; new here: **{new}**.",
+                       distinct, new=ui.number(new)))
         others = sorted({a.session_code for a in parsed.actions} - {session.code})
         mapped = others and st.checkbox(
             _("The file was made for {codes}: count its actions for {name} ({code})",
@@ -149,9 +151,10 @@ if upload:
                          icon=":material/error:")
             else:
                 if done:  # otherwise the message said what happened; the Merge button stays
-                    st.success(_("Merged: {new} new ({letters} letters), {already} already "
-                                 "counted.", new=result.new, letters=result.new_letters,
-                                 already=result.already), icon=":material/merge:")
+                    st.success(_("Merged. New: {new} (letters: {letters}). Already counted: "
+                                 "{already}.", new=ui.number(result.new),
+                                 letters=ui.number(result.new_letters),
+                                 already=ui.number(result.already)), icon=":material/merge:")
                     st.dataframe([{_("Case"): names.get(c, c), _("New"): n}
                                   for c, n in sorted(result.new_by_case.items())],
                                  hide_index=True)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import counting, kept, letters, pdf, state, ui
-from w4r.ui import _, composer, organizer, printing, storage
+from w4r.ui import _, _n, composer, organizer, printing, storage
 
 ui.entered_through_app()
 
@@ -66,15 +66,21 @@ if missing:
 practice_only = bool(items) and all(item.case.is_past for item in items)
 if items:
     if practice_only:
-        st.markdown(_("One PDF with the **{count}** kept letter(s) shown above (hidden ones left "
-                      "out), grouped by case, each case opened by a cover sheet. They are "
-                      "practice letters for past cases: keep them, do not post them.",
-                      count=len(items)))
+        st.markdown(_n("One PDF with the **{count}** kept letter shown above (hidden ones left "
+                       "out), opened by its case's cover sheet. It is a practice letter for a "
+                       "past case: keep it, do not post it.",
+                       "One PDF with the **{count}** kept letters shown above (hidden ones left "
+                       "out), grouped by case, each case opened by a cover sheet. They are "
+                       "practice letters for past cases: keep them, do not post them.",
+                       len(items)))
     else:
-        st.markdown(_("One PDF with the **{count}** kept letter(s) shown above (hidden ones "
-                      "left out), grouped by case, each case opened by a cover sheet saying "
-                      "where to send them: print it, then put each case's letters into "
-                      "envelopes.", count=len(items)))
+        st.markdown(_n("One PDF with the **{count}** kept letter shown above (hidden ones "
+                       "left out), opened by its case's cover sheet saying where to send it: "
+                       "print it, then put the letter into an envelope.",
+                       "One PDF with the **{count}** kept letters shown above (hidden ones "
+                       "left out), grouped by case, each case opened by a cover sheet saying "
+                       "where to send them: print it, then put each case's letters into "
+                       "envelopes.", len(items)))
     if any(item.case.is_past for item in items) and not practice_only:
         st.caption(_("Letters for past cases are practice: their cover sheet says so and gives "
                      "no address. Do not post them."))
@@ -105,14 +111,16 @@ st.subheader(_("Delete every letter text of this session"), anchor=False)
 st.markdown(_("When the letters are printed and sent, delete their text. The counts stay in the "
             "tally; shown first names are deleted too."))
 with st.form("delete-all"):
-    sure = st.checkbox(_("Yes, delete all {count} letter text(s) of {name}",
-                         count=sum(counts.values()), name=ui.inert(session.name)))
+    sure = st.checkbox(_n("Yes, delete the {count} letter text of {name}",
+                          "Yes, delete all {count} letter texts of {name}",
+                          sum(counts.values()), name=ui.inert(session.name)))
     wipe = st.form_submit_button(_("Delete all letter text"), type="primary")
 if wipe:
     if sure:
         done, gone = storage.guarded(lambda: kept.delete_all(database, session.code), "change")
         if done:
-            state.notice(_("Deleted {count} letter text(s). The tally is unchanged.", count=gone))
+            state.notice(_n("Deleted {count} letter text. The tally is unchanged.",
+                            "Deleted {count} letter texts. The tally is unchanged.", gone))
             st.rerun()
     else:
         st.warning(_("Tick the box first: this cannot be undone."))

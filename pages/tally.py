@@ -3,7 +3,7 @@
 import streamlit as st
 
 from w4r import state, tally, ui
-from w4r.ui import _
+from w4r.ui import _, _n
 
 ui.entered_through_app()
 
@@ -21,9 +21,9 @@ letters_col.metric(_("Letters written"), ui.number(totals.letters))
 solidarity_col.metric(_("Solidarity messages"), ui.number(totals.by_kind.get("solidarity", 0)))
 appeal_col.metric(_("Appeals"), ui.number(totals.by_kind.get("appeal", 0)))
 if session.goal:
-    st.progress(totals.progress, text=_("{total} of our goal of {goal} actions",
-                                          total=ui.number(totals.total),
-                                          goal=ui.number(session.goal)))
+    st.progress(totals.progress, text=_n("{total} of our goal of {count} action",
+                                           "{total} of our goal of {count} actions",
+                                           session.goal, total=ui.number(totals.total)))
 
 st.subheader(_("By case"), anchor=False)
 if totals.by_case:

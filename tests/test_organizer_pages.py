@@ -240,7 +240,7 @@ class TestCaseFile:
         at = on(signed_in(db_path), "case_file")
         at.file_uploader[0].set_value(("new.yaml", text.encode(), "text/yaml"))
         no_error(at.run())
-        no_error(button(at, "Store the 1 case(s)").click().run())
+        no_error(button(at, "Store the 1 case").click().run())
         at = on(at, "case_file")
         at.multiselect[0].set_value(["new-case-2026"])
         no_error(button(at, "Save the choice").click().run())
@@ -319,14 +319,14 @@ class TestReports:
         at = on(signed_in(db_path), "reports")
         at.file_uploader[0].set_value(("kiosk.json", raw, "application/json"))
         no_error(at.run())
-        assert any("**3** are new here" in m.value for m in at.markdown)
+        assert any("new here: **3**" in m.value for m in at.markdown)
         no_error(button(at, "Merge").click().run())
         database = db.connect(db_path)
         assert tally.totals(database, sessions.default(database)).total == 3
         at = on(at, "reports")
         at.file_uploader[0].set_value(("kiosk.json", raw, "application/json"))
         no_error(at.run())
-        assert any("**0** are new here" in m.value for m in at.markdown)
+        assert any("new here: **0**" in m.value for m in at.markdown)
 
     def test_leaderboard_lists_only_sessions_that_opted_in(self, db_path):
         at = signed_in(db_path)
@@ -381,7 +381,7 @@ class TestBatchAndReport:
         at = on(at, "review")
         labels = [d.label for d in at.get("download_button")]
         assert "Download the batch (PDF)" in labels
-        assert any("**2** kept letter(s)" in m.value for m in at.markdown)
+        assert any("**2** kept letters" in m.value for m in at.markdown)
 
     def test_a_batch_of_past_cases_is_practice_and_not_posted(self, db_path):
         at = signed_in(db_path)
@@ -389,7 +389,7 @@ class TestBatchAndReport:
         count_letter(db_path, message="Stay strong.")
         at = on(at, "review")
         page = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
-        assert "practice letters for past cases: keep them, do not post them" in page
+        assert "a practice letter for a past case: keep it, do not post it" in page
         assert "envelopes" not in page and "case sheet" not in page
 
     def test_the_batch_goes_to_the_session_printer(self, db_path, tmp_path, fake_lp):

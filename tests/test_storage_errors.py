@@ -351,9 +351,9 @@ def test_storing_a_case_pack_on_a_locked_tally_stores_nothing(organizer, tmp_pat
     at.file_uploader[0].set_value(("new.yaml", text.encode(), "text/yaml"))
     no_error(at.run())
     with write_locked(path, 15):
-        button(at, "Store the 1 case(s)").click().run()
+        button(at, "Store the 1 case").click().run()
         assert_clear(at, "The tally is busy", "The cases are not stored", folder=tmp_path)
-        assert button(at, "Store the 1 case(s)"), "the button stays for the next try"
+        assert button(at, "Store the 1 case"), "the button stays for the next try"
     assert rows(path, "case_files") == 0
 
 

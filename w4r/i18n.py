@@ -3,7 +3,10 @@ numbers and dates written the way each language writes them."""
 
 from __future__ import annotations
 
+import gettext as _gettext
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +24,14 @@ LANGUAGES = ("en", "fr", "es", "pl", "de")  # the interface languages shipped in
 LETTER_LANGUAGES = ("en", "fr", "es", "pl", "de", "it", "pt", "nl", "ar", "he", "ru", "uk", "tr",
                     "hi", "zh", "ja", "ko", "vi", "sw")
 TEMPLATE = "w4r.pot"
+# gettext's plural rule of each catalog ("Plural-Forms" header): which form a count takes
+PLURAL_FORMS = {
+    "en": "nplurals=2; plural=(n != 1);",
+    "fr": "nplurals=2; plural=(n > 1);",  # 0 and 1 are singular
+    "es": "nplurals=2; plural=(n != 1);",
+    "de": "nplurals=2; plural=(n != 1);",
+    "pl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+}
 
 
 def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
@@ -49,39 +60,87 @@ def normalize(lang: str | None) -> str:
     return base if base in LANGUAGES else DEFAULT
 
 
+def _english(n: int) -> int:
+    return int(n != 1)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A language's resolved catalog: its messages, its plural messages by singular msgid
+    (every form, in the catalog's order) and its plural rule (count → form index)."""
+
+    messages: dict[str, str] = field(default_factory=dict)
+    plurals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rule: Callable[[int], int] = _english
+
+
+ENGLISH = Catalog()
+
+
 @lru_cache(maxsize=16)
-def _catalog(path: str, mtime_ns: int) -> dict[str, str]:
+def _catalog(path: str, mtime_ns: int) -> Catalog:
     with open(path, "rb") as handle:
-        catalog = read_po(handle)
-    return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+        read = read_po(handle)
+    messages, plurals = {}, {}
+    for m in read:
+        if not m.id or m.fuzzy:
+            continue
+        if isinstance(m.id, (tuple, list)):
+            forms = tuple(str(s) for s in m.string)
+            if len(forms) >= read.num_plurals and all(forms[:read.num_plurals]):
+                plurals[str(m.id[0])] = forms[:read.num_plurals]  # a missing form: English
+        elif m.string:
+            messages[str(m.id)] = str(m.string)
+    try:
+        rule = _gettext.c2py(read.plural_expr)
+    except (ValueError, SyntaxError):  # a broken header: the English rule
+        rule = _english
+    return Catalog(messages, plurals, rule)
 
 
 RECHECK_S = 2.0  # how often a catalog file is looked at again for a change
-_RESOLVED: dict[tuple[str, str], tuple[float, dict[str, str]]] = {}
+_RESOLVED: dict[tuple[str, str], tuple[float, Catalog]] = {}
 
 
-def catalog(lang: str, content_dir: str | Path | None = None) -> dict[str, str]:
-    """The translated messages of a language (empty for English, the source language).
+def resolved(lang: str, content_dir: str | Path | None = None) -> Catalog:
+    """A language's catalog (empty for English, the source language).
 
     Resolved once per language and content folder, and looked at again at most every
     RECHECK_S seconds: a page asks for ~50 messages a rerun, each of which would otherwise
     cost three file-system calls."""
     code = normalize(lang)
     if code == DEFAULT:
-        return {}
+        return ENGLISH
     key, now = (str(config.content_dir(content_dir)), code), time.monotonic()
     known = _RESOLVED.get(key)
     if known is not None and now - known[0] < RECHECK_S:
         return known[1]
     path = locale_dir(content_dir) / f"{code}.po"
-    messages = _catalog(str(path), path.stat().st_mtime_ns) if path.is_file() else {}
-    _RESOLVED[key] = (now, messages)
-    return messages
+    found = _catalog(str(path), path.stat().st_mtime_ns) if path.is_file() else ENGLISH
+    _RESOLVED[key] = (now, found)
+    return found
+
+
+def catalog(lang: str, content_dir: str | Path | None = None) -> dict[str, str]:
+    """The translated (singular) messages of a language (empty for English)."""
+    return resolved(lang, content_dir).messages
 
 
 def gettext(lang: str, message: str) -> str:
     """The message in a language (as written in English where it has no translation)."""
-    return catalog(lang).get(message, message)
+    return resolved(lang).messages.get(message, message)
+
+
+def ngettext(lang: str, singular: str, plural: str, n: int) -> str:
+    """The form of a counted message for n in a language, by its catalog's Plural-Forms
+    ("1 list", "2 listy", "5 listów"); English's "1 letter"/"2 letters" where untranslated."""
+    found = resolved(lang)
+    forms = found.plurals.get(singular)
+    if forms:
+        index = found.rule(n)
+        if 0 <= index < len(forms):
+            return forms[index]
+    return singular if n == 1 else plural
 
 
 def number(value: int, lang: str) -> str:

@@ -562,7 +562,8 @@ def build_batch(items: Sequence[BatchItem], paper: str = "a4",
     if document.pdf.pages_count == 0:
         raise UnsupportedText(" ".join(notes))
     if dropped:
-        notes.append(f"Left out emoji or symbols no font has in {dropped} letter(s).")
+        notes.append(f"Left out emoji or symbols no font has in {dropped} letter"
+                     f"{'s' * (dropped != 1)}.")
     return document.printed(notes)
 
 
@@ -580,7 +581,8 @@ def build_labels(items: Sequence[BatchItem], paper: str = "a4") -> Printed:
             continue
         missing = sum(1 for letter in letters if not letter.addressee)
         if missing and not case.is_past:  # a past case's letters are practice: not posted
-            notes.append(f"{missing} appeal(s) for {case.name} have no address: copy it from "
+            notes.append(f"{missing} appeal{'s' * (missing != 1)} for {case.name} "
+                         f"{'has' if missing == 1 else 'have'} no address: copy it from "
                          "this year's case sheet onto the envelope.")
         for letter in (letter for letter in letters if letter.addressee):
             try:

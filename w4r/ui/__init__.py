@@ -7,4 +7,4 @@ for the common pieces and the module of the piece they draw.
 """
 
 from w4r.ui.common import *  # noqa: F401,F403 (the common pieces, named in common.__all__)
-from w4r.ui.common import _  # noqa: F401 (the translation function is private by its name)
+from w4r.ui.common import _, _n  # noqa: F401 (the translation functions are private by name)

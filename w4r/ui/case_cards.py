@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from w4r.cases import Case, CaseSet
-from w4r.ui.common import _, inert
+from w4r.ui.common import _, _n, inert
 
 
 def demo_notice(found: CaseSet) -> None:
@@ -21,8 +21,9 @@ def demo_notice(found: CaseSet) -> None:
 def content_problems(found: CaseSet) -> None:
     """Tell the organizer which case files were left out and why."""
     if found.problems:
-        with st.expander(_("{count} problem(s) in the case files: some cases are left out",
-                           count=len(found.problems)), icon=":material/warning:"):
+        with st.expander(_n("{count} problem in the case files: a case is left out",
+                            "{count} problems in the case files: some cases are left out",
+                            len(found.problems)), icon=":material/warning:"):
             st.text("\n".join(map(str, found.problems)))
 
 

@@ -209,6 +209,14 @@ def _(message: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def _n(singular: str, plural: str, n: int, **values: object) -> str:
+    """A counted message in the visitor's language, in the form n takes there ("1 letter",
+    "5 listów"), with {count} written as the language writes numbers and {values} filled in."""
+    code = state.ui_lang()
+    text = i18n.ngettext(code, singular, plural, n)
+    return text.format(**{"count": i18n.number(n, i18n.normalize(code)), **values})
+
+
 def lang() -> str:
     """The visitor's interface language, for dates, numbers and the letter prompts."""
     return i18n.normalize(state.ui_lang())

@@ -11,7 +11,7 @@ import streamlit as st
 
 from w4r import state, tally
 from w4r.ui import storage
-from w4r.ui.common import ACTION_LABELS, _, inert, number, run_database
+from w4r.ui.common import ACTION_LABELS, _, _n, inert, number, run_database
 
 PROJECTOR_REFRESH_S = 3
 
@@ -33,9 +33,10 @@ def thermometer(totals: tally.Totals) -> None:
     right.metric(_("Goal (actions)"), number(goal) if goal else "—")
     last.metric(_("Still to go"), number(max(goal - totals.total, 0)) if goal else "—")
     if goal:
-        st.progress(totals.progress, text=_("{total} of {goal} actions ({percent}%)",
-                                            total=number(totals.total), goal=number(goal),
-                                            percent=round(100 * totals.progress)))
+        st.progress(totals.progress, text=_n("{total} of {count} action ({percent}%)",
+                                             "{total} of {count} actions ({percent}%)", goal,
+                                             total=number(totals.total),
+                                             percent=round(100 * totals.progress)))
 
 
 def big_numbers(name: str, totals: tally.Totals) -> None:
