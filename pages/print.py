@@ -25,8 +25,8 @@ verdict = counting.review(draft, case, session, ui.lang(), sender_town=town)
 letter, checked, found = verdict.letter, verdict.checked, verdict.findings
 blocked = tone.blocking(found)
 problems = verdict.writing_problems
-st.markdown(_("Your **{kind}** for **{name}**.", kind=_(ui.KIND_LABELS[draft.kind]).lower(),
-               name=ui.inert(case.name)))
+st.markdown(_("Your **{kind}** for **{name}**.",
+              kind=ui.in_sentence(_(ui.KIND_LABELS[draft.kind])), name=ui.inert(case.name)))
 
 st.subheader(_("1. Print it"), anchor=False)
 if counted and drafts.erased(draft):

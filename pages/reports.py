@@ -44,7 +44,7 @@ if added and case_id:
         source="manual")), "add")
     if new:
         state.notice(_("Added {count} × {action} for {case}.", count=count,
-                       action=_(ui.ACTION_LABELS[action]).lower(),
+                       action=ui.in_sentence(_(ui.ACTION_LABELS[action])),
                        case=names.get(case_id, case_id)))
         st.rerun()
     if done:  # counted before: a second click, or the same numbers on purpose

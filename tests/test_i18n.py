@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from test_pages import ROOT, app, field, no_error, through_app, write_for  # noqa: F401 (fixtures)
+from test_pages import ROOT, app, field, no_error, shown, through_app, write_for  # noqa: F401,E501
 from w4r import i18n
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -175,7 +175,7 @@ def test_the_plural_rule_comes_from_the_catalogs_header():
 def test_an_untranslated_counted_message_is_english_by_the_english_rule():
     assert i18n.ngettext("pl", "{count} thing", "{count} things", 1) == "{count} thing"
     assert i18n.ngettext("fr", "{count} thing", "{count} things", 0) == "{count} things"
-    assert i18n.ngettext("de", *LETTERS, 3) == LETTERS[1]
+    assert i18n.ngettext("it", *LETTERS, 3) == LETTERS[1]  # no Italian catalog at all
 
 
 @pytest.mark.parametrize("lang", OTHERS)
@@ -329,3 +329,30 @@ def test_the_register_check_finds_a_wrong_address(tmp_path, monkeypatch):
     monkeypatch.setenv("W4R_CONTENT", str(tmp_path))
     assert [(who, msgid) for who, msgid, _text in wrong_register("fr")] == [
         ("pupil", "Try:"), ("organizer", "Save")]
+
+
+def test_a_label_inside_a_sentence_keeps_a_german_nouns_capital():
+    assert i18n.in_sentence("Solidarity message", "en") == "solidarity message"
+    assert i18n.in_sentence("Message de solidarité", "fr-CA") == "message de solidarité"
+    assert i18n.in_sentence("Solidaritätsbotschaft", "de") == "Solidaritätsbotschaft"
+
+
+@pytest.mark.parametrize(("lang", "kind"), [("de", "**Appellbrief**"), ("fr", "**lettre d")])
+def test_the_print_page_names_the_kind_with_its_capital_in_german(app, lang, kind):
+    at = write_for(app)
+    field(at, "message").input("Bitte handeln Sie.").run()
+    at.session_state["w4r.lang"] = lang
+    at = no_error(at.switch_page("pages/print.py").run())
+    assert any(kind in m.value for m in at.markdown), [m.value for m in at.markdown][:5]
+
+
+@pytest.mark.parametrize("lang", ["fr", "pl", "de"])
+def test_the_write_pages_own_problems_are_in_the_visitors_language(app, lang):
+    at = write_for(app)
+    at.session_state["w4r.lang"] = lang
+    at.session_state["w4r.draft"].message = "x" * 3_500  # (the field itself stops at 3,000)
+    at.run()
+    english = "A part of your letter is"
+    said = [shown(w.value) for w in no_error(at).warning]
+    assert said and not any(english in text for text in said), said
+    assert any(i18n.number(3_500, lang) in text for text in said), said

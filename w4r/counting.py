@@ -17,6 +17,7 @@ from datetime import date
 
 from w4r import kept, letters, prompts, tally, tone, visits
 from w4r.cases import Case
+from w4r.i18n import N_, Text
 from w4r.db import Database
 from w4r.sessions import Session
 
@@ -109,15 +110,15 @@ def review(draft: letters.Draft, case: Case, session: Session, lang: str, *,
     checked, found = check_letter(letter, case, session, draft.kind, lang)
     problems = list(letters.problems(draft))
     if not session.offers(case.id) or draft.case_id != case.id:
-        problems.append("This case is not offered in your class or event any more: choose "
-                        "another one.")
+        problems.append(Text(N_("This case is not offered in your class or event any more: "
+                                "choose another one.")))
     if draft.kind not in session.kinds:
-        problems.append("Your class or event does not write this kind of letter: choose the "
-                        "other kind.")
+        problems.append(Text(N_("Your class or event does not write this kind of letter: "
+                                "choose the other kind.")))
     if not problems and own_letters(draft, given_texts(case, session, draft.kind, lang)) \
             < MIN_OWN_LETTERS:
-        problems.append("Write a few words of your own first: the letter still holds only what "
-                        "the app put in.")
+        problems.append(Text(N_("Write a few words of your own first: the letter still holds "
+                                "only what the app put in.")))
     problems += [finding.message for finding in tone.blocking(found)]
     return Verdict(letter, checked, found, tuple(problems))
 

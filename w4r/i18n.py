@@ -143,6 +143,15 @@ def ngettext(lang: str, singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
 
+NOUNS_CAPITALISED = frozenset({"de"})  # languages whose nouns keep their capital in a sentence
+
+
+def in_sentence(label: str, lang: str) -> str:
+    """A label as it reads inside a sentence ('Solidarity message' → 'solidarity message';
+    German nouns keep their capital: 'Solidaritätsbotschaft')."""
+    return label if normalize(lang) in NOUNS_CAPITALISED else label.lower()
+
+
 def number(value: int, lang: str) -> str:
     """A whole number as the language writes it ('1,234', '1 234', '1.234')."""
     return format_decimal(value, locale=normalize(lang) if lang != DEFAULT else "en_GB")
@@ -152,3 +161,31 @@ def long_date(day: date, lang: str) -> str:
     """A date as the language writes it ('10 December 2026', '10 grudnia 2026')."""
     return format_date(day, format="long", locale=normalize(lang) if lang != DEFAULT
                        else "en_GB")
+
+
+class Text(str):
+    """A message a domain module says in English, that the interface can show translated."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> Text:
+        said = super().__new__(cls, template.format(**_written(values, DEFAULT)))
+        said.template, said.values = template, values
+        return said
+
+    def __reduce__(self):  # pickled (a kept refusal) as what it says, translatable still
+        return (_text, (self.template, self.values))
+
+    def translated(self, lang: str) -> str:
+        """The message in a language, its values filled in."""
+        return gettext(lang, self.template).format(**_written(self.values, lang))
+
+
+def _written(values: dict[str, object], lang: str) -> dict[str, object]:
+    return {key: number(value, lang) if isinstance(value, int) else value
+            for key, value in values.items()}
+
+
+def _text(template: str, values: dict[str, object]) -> Text:
+    return Text(template, **values)

@@ -11,6 +11,7 @@ from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from w4r.cases import Case
+from w4r.i18n import N_, Text
 from w4r.tally import new_submission_id
 from w4r.terms import LETTER_KINDS
 
@@ -86,17 +87,18 @@ def restart(draft: Draft, case: Case, kind: str) -> Draft:
 def problems(draft: Draft) -> list[str]:
     """List what stops a draft from printing, in words a student understands."""
     found = []
-    for name in FIELDS:
-        value = getattr(draft, name)
-        if len(value) > MAX_FIELD:
-            found.append(f"The {name} part is {len(value):,} characters long; please keep each "
-                         f"part under {MAX_FIELD:,}.")
+    if any(len(getattr(draft, name)) > MAX_FIELD for name in FIELDS):
+        found.append(Text(N_("A part of your letter is {length} characters long; please keep "
+                             "each part under {limit}."),
+                          length=max(len(getattr(draft, name)) for name in FIELDS),
+                          limit=MAX_FIELD))
     total = sum(len(getattr(draft, name)) for name in FIELDS)
     if total > MAX_LETTER:
-        found.append(f"The letter is {total:,} characters long; a letter should fit on one or two "
-                     f"pages (at most {MAX_LETTER:,} characters).")
+        found.append(Text(N_("The letter is {length} characters long; a letter should fit on "
+                             "one or two pages (at most {limit} characters)."),
+                          length=total, limit=MAX_LETTER))
     if not (draft.message.strip() or draft.request.strip() or draft.about.strip()):
-        found.append("The letter has no message yet: write a few words first.")
+        found.append(Text(N_("The letter has no message yet: write a few words first.")))
     return found
 
 

@@ -23,7 +23,7 @@ __all__ = [
     "ACTION_LABELS", "STATUS_LABELS", "MARK_LABELS", "SESSION_KINDS", "AGE_BANDS",
     "KIND_LABELS", "KIND_HELP", "entered_through_app", "menu", "at_every_address", "run_database", "database", "cases",
     "offered", "organizer_session", "current_session", "base_url", "show_notice",
-    "disclaimer", "lang",
+    "disclaimer", "lang", "said", "in_sentence",
     "number", "inert", "language_picker", "display_switches", "apply_display", "day", "iso",
     "N_",
 ]
@@ -217,6 +217,16 @@ def _n(singular: str, plural: str, n: int, **values: object) -> str:
     return text.format(**{"count": i18n.number(n, i18n.normalize(code)), **values})
 
 
+def said(message: str) -> str:
+    """A domain module's message (i18n.Text) in the visitor's language; other text as it is."""
+    return message.translated(state.ui_lang()) if isinstance(message, i18n.Text) else message
+
+
+def in_sentence(label: str) -> str:
+    """A translated label as it reads inside a sentence of the visitor's language."""
+    return i18n.in_sentence(label, state.ui_lang())
+
+
 def lang() -> str:
     """The visitor's interface language, for dates, numbers and the letter prompts."""
     return i18n.normalize(state.ui_lang())
@@ -251,7 +261,7 @@ def inert(text: object, label: bool = False) -> str:
 
 def language_picker(where: DeltaGenerator | None = None) -> None:
     """Choose the interface language, by the languages' own names (no flags)."""
-    (where or st).selectbox("Language · Langue · Idioma · Język", i18n.LANGUAGES,
+    (where or st).selectbox("Language · Langue · Idioma · Język · Sprache", i18n.LANGUAGES,
                             key=state.lang_key(), on_change=state.save_lang,
                             format_func=i18n.name)
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from w4r import bilingual, letters, state, tone, translate
 from w4r.cases import Case
-from w4r.ui.common import _, inert
+from w4r.ui.common import _, inert, said
 
 _SEVERITY_BOX = {"block": (st.error, ":material/block:"), "warn": (st.warning, ":material/warning:"),
                  "tip": (st.info, ":material/lightbulb:")}
@@ -28,7 +28,7 @@ def findings(text: str, found: Sequence[tone.Finding]) -> None:
 def problems(found: Sequence[str]) -> None:
     """Show what stops a letter from printing or counting (the server's own check)."""
     for problem in found:
-        st.warning(inert(problem), icon=":material/edit_note:")
+        st.warning(inert(said(problem)), icon=":material/edit_note:")
 
 
 def translation_heading(translated: letters.Letter | None) -> str:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from w4r import state, tally
 from w4r.ui import storage
-from w4r.ui.common import ACTION_LABELS, _, _n, inert, number, run_database
+from w4r.ui.common import ACTION_LABELS, _, _n, in_sentence, inert, number, run_database
 
 PROJECTOR_REFRESH_S = 3
 
@@ -79,4 +79,4 @@ def add_again(entry: str, action: tally.Action, case_name: str) -> None:
     if not storage.in_callback(record, "add"):
         return
     state.notice(_("Added {count} × {action} for {case} once more.", count=action.count,
-                   action=_(ACTION_LABELS[action.action]).lower(), case=inert(case_name)))
+                   action=in_sentence(_(ACTION_LABELS[action.action])), case=inert(case_name)))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from w4r import links, rights, sessions, tally
 from w4r.db import Database
-from w4r.ui.common import ACTION_LABELS, KIND_LABELS, _, inert, number, run_database
+from w4r.ui.common import ACTION_LABELS, KIND_LABELS, _, in_sentence, inert, number, run_database
 from w4r.ui.counts import PROJECTOR_REFRESH_S, big_numbers
 from w4r.ui.organizer import qr_svg
 from w4r.ui.storage import page_guard
@@ -85,7 +85,7 @@ def _draw(session: sessions.Session, names: dict[str, str], totals: tally.Totals
         st.markdown(_("#### Just counted"))
         for item in recent:
             who = f"{inert(item.first_name)} · " if item.first_name else ""
-            what = (_(KIND_LABELS[item.kind]).lower() if item.action == "letter" else
-                    f"{number(item.count)} × {_(ACTION_LABELS[item.action]).lower()}")
+            what = (in_sentence(_(KIND_LABELS[item.kind])) if item.action == "letter" else
+                    f"{number(item.count)} × {in_sentence(_(ACTION_LABELS[item.action]))}")
             st.markdown(who + _("{kind} for **{case}**", kind=what,
                                 case=inert(names.get(item.case_id, item.case_id))))

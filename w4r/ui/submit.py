@@ -18,7 +18,7 @@ from w4r import counting, letters, pdf, printer, state, visits
 from w4r.cases import Case
 from w4r.sessions import Session
 from w4r.ui import storage
-from w4r.ui.common import _, cases, current_session, lang, number, run_database
+from w4r.ui.common import _, cases, current_session, lang, number, run_database, said
 from w4r.ui.printing import print_now
 
 
@@ -67,7 +67,7 @@ def print_checked(data: bytes, name: str, title: str) -> None:
     current, session, case = found
     verdict = counting.review(current, case, session, lang())
     if not verdict.ok:
-        state.print_outcome((False, _("Not printed: {reason}", reason=verdict.problems[0])))
+        state.print_outcome((False, _("Not printed: {reason}", reason=said(verdict.problems[0]))))
         return
     print_now(data, name, title)
 
