@@ -329,7 +329,7 @@ def test_cases_load_stores_a_valid_pack_and_cases_list_shows_it(capsys, dbfile, 
         archive.writestr("__MACOSX/cases/._two.yaml", b"\x00junk")
     code, out, err = run(capsys, "--db", dbfile, "cases", "load", one, pack)
     assert code == 0, err
-    assert out == "stored 2 case(s): cli-new-case, cli-zip-case\n"
+    assert out == "stored 2 cases: cli-new-case, cli-zip-case\n"
     assert stored_case_ids(dbfile) == ["cli-new-case", "cli-zip-case"]
     code, out, err = run(capsys, "--db", dbfile, "cases", "list")
     assert code == 0, err
@@ -426,7 +426,7 @@ def test_export_with_letters_then_import_on_another_db_keeps_the_text(capsys, wi
     made.conn.close()
     code, out, err = run(capsys, "--db", other, "tally", "import", out_file, "--session", "SEVENB")
     assert code == 0, err
-    assert out == "3 new (14 actions), 0 already counted, 2 letter text(s) kept (session SEVENB)\n"
+    assert out == "3 new (14 actions), 0 already counted, 2 letter texts kept (session SEVENB)\n"
     database, source = open_db(other), open_db(with_letters)
     made = sessions.get(database, "SEVENB")
     assert (made.name, made.goal) == ("Class 7B", 40)

@@ -302,7 +302,7 @@ def cmd_cases_load(args: argparse.Namespace) -> int:
         raise Failure("\n".join(map(str, pack.problems)) + "\nnothing was stored")
     with db.opened(args.db) as database:
         stored = casepack.store(database, _session(database, args.session).code, pack)
-    print(f"stored {stored} case(s): {', '.join(case.id for case, _ in pack.cases)}")
+    print(f"stored {reports.plural(stored, 'case')}: {', '.join(case.id for case, _ in pack.cases)}")
     return EXIT_OK
 
 
@@ -633,6 +633,6 @@ def cmd_tally_import(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise Failure(str(exc)) from exc
     print(f"{result.new} new ({result.new_letters} actions), {result.already} already counted"
-          + (f", {result.kept_letters} letter text(s) kept" if result.kept_letters else "")
+          + (f", {reports.plural(result.kept_letters, 'letter text')} kept" if result.kept_letters else "")
           + f" (session {session.code})")
     return EXIT_OK
