@@ -4,6 +4,7 @@ shipped translation kept (the numbers and names of the English are all there, an
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -213,3 +214,223 @@ def case_from_shipped(case_id: str):
                                       f"{case_id}.yaml")
     assert problems == []
     return case
+
+
+# --- the shipped translations keep every fact ---------------------------------------------------
+#
+# What this catches: a number (a date, a count, an age, a sum, also written as a word from two to
+# twelve) dropped, changed or added; a person's or place's name, a month, a country or an
+# organisation dropped or changed; the campaign named otherwise than agreed (docs/CONTENT.md).
+# What it cannot catch: a changed meaning with the same names and numbers ("freed" for
+# "acquitted", a wrong verb tense, a dropped clause with no name or number in it), a name added
+# (German capitalises every noun), "one"/"a year" (too common to count). Those need a reader.
+
+NUMBER = r"\d+(?:[ ,.\u00a0\u202f]\d{3})*(?!\d)"
+NUMBER_WORDS = {
+    "en": {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12},
+    "fr": {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
+           "neuf": 9, "dix": 10, "onze": 11, "douze": 12},
+    "es": {"dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
+           "nueve": 9, "diez": 10, "once": 11, "doce": 12},
+    "pl": {"dwa": 2, "dwie": 2, "dwóch": 2, "trzy": 3, "trzech": 3, "cztery": 4, "czterech": 4,
+           "pięć": 5, "pięciu": 5, "sześć": 6, "sześciu": 6, "siedem": 7, "siedmiu": 7,
+           "osiem": 8, "ośmiu": 8, "dziewięć": 9, "dziewięciu": 9, "dziesięć": 10,
+           "dziesięciu": 10, "jedenaście": 11, "dwanaście": 12},
+    "de": {"zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
+           "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12},
+}
+# English words and phrases that a translation writes in its own words: each must be there as
+# one of these beginnings (case ignored; a Polish or German ending may follow). Longest first.
+TERMS = {
+    "Write for Rights": {"fr": ["Write for Rights"], "es": ["Write for Rights"],
+                         "pl": ["Maraton", "Pisania Listów"], "de": ["Briefmarathon"]},
+    "Write 4 Rights": {"fr": ["Write 4 Rights"], "es": ["Write 4 Rights"],
+                       "pl": ["Maraton", "Pisania Listów"], "de": ["Briefmarathon"]},
+    "Amnesty International": {"fr": ["Amnesty International"], "es": ["Amnistía Internacional"],
+                              "pl": ["Amnesty International"], "de": ["Amnesty International"]},
+    "Democratic Republic of Congo": {"fr": ["République démocratique du Congo"],
+                                     "es": ["República Democrática del Congo"],
+                                     "pl": ["Demokratyczn", "Republi", "Kong"],
+                                     "de": ["Demokratische", "Republik Kongo"]},
+    "Saudi Arabian": {"fr": ["saoudien"], "es": ["saudí"], "pl": ["saudyjsk"],
+                      "de": ["saudi-arabisch"]},
+    "Saudi Arabia": {"fr": ["Arabie saoudite"], "es": ["Arabia Saudí"],
+                     "pl": ["Arabi", "Saudyjsk"], "de": ["Saudi-Arabien"]},
+    "Secretary General": {"fr": ["secrétaire général"], "es": ["secretaria general"],
+                          "pl": ["sekretarz"], "de": ["Generalsekretär"]},
+    "Mexican Government": {"fr": ["gouvernement mexicain"], "es": ["Gobierno mexicano"],
+                           "pl": ["meksykański rząd"], "de": ["mexikanische Regierung"]},
+    "Algerian": {"fr": ["algérien"], "es": ["argelino"], "pl": ["algiersk"], "de": ["algerisch"]},
+    "Algeria": {"fr": ["Algérie"], "es": ["Argelia"], "pl": ["Algieri"], "de": ["Algerien"]},
+    "Colombian": {"fr": ["colombien"], "es": ["colombian"], "pl": ["kolumbijsk"],
+                  "de": ["kolumbianisch"]},
+    "Colombia": {"fr": ["Colombie"], "es": ["Colombia"], "pl": ["Kolumbi"], "de": ["Kolumbien"]},
+    "Uzbekistani": {"fr": ["ouzbek"], "es": ["uzbek"], "pl": ["uzbeck"], "de": ["usbekisch"]},
+    "Uzbekistan": {"fr": ["Ouzbékistan"], "es": ["Uzbekistán"], "pl": ["Uzbekistan"],
+                   "de": ["Usbekistan"]},
+    "Myanmar": {"fr": ["Myanmar"], "es": ["Myanmar"], "pl": ["Mjanm"], "de": ["Myanmar"]},
+    "Mexico": {"fr": ["Mexique"], "es": ["México"], "pl": ["Meksyk"], "de": ["Mexiko"]},
+    "Belarus": {"fr": ["Bélarus"], "es": ["Bielorrusia"], "pl": ["Białoru"], "de": ["Belarus"]},
+    "Azerbaijan": {"fr": ["Azerbaïdjan"], "es": ["Azerbaiyán"], "pl": ["Azerbejdżan"],
+                   "de": ["Aserbaidschan"]},
+    "Canada": {"fr": ["Canada"], "es": ["Canadá"], "pl": ["Kanad"], "de": ["Kanada"]},
+    "Muslim": {"fr": ["musulman"], "es": ["musulman"], "pl": ["muzułmańsk"], "de": ["muslimisch"]},
+    "NATO": {"fr": ["OTAN"], "es": ["OTAN"], "pl": ["NATO"], "de": ["NATO"]},
+    "UN": {"fr": ["ONU"], "es": ["ONU"], "pl": ["ONZ"], "de": ["UN"]},
+    "State": {"fr": ["État"], "es": ["Estado"], "pl": ["państw"], "de": ["Staat"]},
+    "January": {"fr": ["janvier"], "es": ["enero"], "pl": ["stycz"], "de": ["Januar"]},
+    "February": {"fr": ["février"], "es": ["febrero"], "pl": ["lut"], "de": ["Februar"]},
+    "March": {"fr": ["mars"], "es": ["marzo"], "pl": ["mar"], "de": ["März"]},
+    "April": {"fr": ["avril"], "es": ["abril"], "pl": ["kwie"], "de": ["April"]},
+    "June": {"fr": ["juin"], "es": ["junio"], "pl": ["czerw"], "de": ["Juni"]},
+    "August": {"fr": ["août"], "es": ["agosto"], "pl": ["sierp"], "de": ["August"]},
+}
+PRONOUNS = {"I", "I'm", "I’m", "I'll", "I’ll", "I've"}
+CAMPAIGN = {"fr": "Write for Rights", "es": "Write for Rights", "pl": "Maraton Pisania Listów",
+            "de": "Briefmarathon"}
+
+
+def numbers(text: str, lang: str) -> set[int]:
+    """Every number of a text: digits (1,000 / 1 000 / 1.000 read as one number) and words."""
+    found = {int(re.sub(r"\D", "", n)) for n in re.findall(NUMBER, text)}
+    words = NUMBER_WORDS[lang]
+    found |= {words[w] for w in re.findall(r"\w+", text.lower()) if w in words}
+    return found
+
+
+def at_word_start(stem: str, text: str, ignore_case: bool = False) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(stem), text, re.I if ignore_case else 0) is not None
+
+
+def terms_in(english: str) -> list[str]:
+    """The TERMS an English text uses, longest first (a longer one hides the shorter in it)."""
+    used = []
+    for term in sorted(TERMS, key=len, reverse=True):
+        if at_word_start(term, english) and re.search(r"\b" + re.escape(term) + r"\b", english):
+            used.append(term)
+            english = english.replace(term, " ")
+    return used
+
+
+def names(english: str, case_name: str = "") -> set[str]:
+    """The capitalised words of an English text that are names: not a TERM, not "I", and not
+    the first word of a sentence unless the next word is capitalised too (Khaled Drareni) or
+    it is a word of the case's name (Nassima al-Sada)."""
+    known = {w for w in re.split(r"[\s-]+", case_name) if w[:1].isupper()}
+    for term in terms_in(english):
+        english = english.replace(term, "·")
+    found = set()
+    for sentence in re.split(r"(?<=[.!?:;–(\"“])\s+|^", english):
+        words = [re.sub(r"^\W+|\W+$", "", token) for token in sentence.replace("-", " ").split()]
+        words = [re.sub(r"['’]s$", "", word) for word in words]
+        capital = [bool(w) and w[0].isupper() and w not in PRONOUNS and w != "·" for w in words]
+        for i, word in enumerate(words):
+            if not capital[i] or i == 0 and not (i + 1 < len(words) and capital[i + 1]
+                                                 or word in known):
+                continue
+            found.add(word)
+    return {w for w in found if w[0].isupper()}
+
+
+def name_found(name: str, translated: str) -> bool:
+    """A name, or its stem before a case ending (Nassima → Nassimę, Acuna → Acunie)."""
+    stem = name[:-1] if len(name) >= 4 and name[-1] in "aeiouy" else name
+    return at_word_start(stem, translated)
+
+
+def missing(english: str, translated: str, lang: str, case_name: str = "") -> list[str]:
+    """What of the English facts the translation lacks, or adds (numbers), as readable lines."""
+    english, translated = " ".join(english.split()), " ".join(translated.split())
+    problems = []
+    en_numbers, tr_numbers = numbers(english, "en"), numbers(translated, lang)
+    if en_numbers != tr_numbers:
+        problems.append(f"numbers: dropped {sorted(en_numbers - tr_numbers)}, "
+                        f"added {sorted(tr_numbers - en_numbers)}")
+    for term in terms_in(english):
+        problems += [f"{term!r} as {stem!r}" for stem in TERMS[term][lang]
+                     if not at_word_start(stem, translated, ignore_case=True)]
+    problems += [f"name {name!r}" for name in sorted(names(english, case_name))
+                 if not name_found(name, translated)]
+    return problems
+
+
+def shipped_translations():
+    for path in sorted(SHIPPED_CASES_DIR.glob("*.yaml")):
+        case, problems = parse_case_bytes(path.read_bytes(), path.name)
+        assert problems == [], problems
+        yield from ((case, translation) for translation in case.translations)
+
+
+SHIPPED = list(shipped_translations())
+
+
+@pytest.mark.parametrize("case, translation", SHIPPED,
+                         ids=[f"{c.id}-{t.lang}" for c, t in SHIPPED])
+def test_every_translation_keeps_the_facts_of_the_english(case, translation):
+    for name in TRANSLATABLE:
+        english, translated = getattr(case, name), getattr(translation, name)
+        if name == "country":
+            assert bool(english) == bool(translated), "a country is translated, never added"
+            assert not english or missing(english, translated, translation.lang) == [], name
+            continue
+        assert bool(english) == bool(translated), f"{name}: every text the case has is translated"
+        if english:
+            assert missing(english, translated, translation.lang, case.name) == [], name
+
+
+def test_every_shipped_case_is_translated_into_every_language():
+    by_case: dict[str, set[str]] = {}
+    for case, translation in SHIPPED:
+        by_case.setdefault(case.id, set()).add(translation.lang)
+    assert len(by_case) == len(list(SHIPPED_CASES_DIR.glob("*.yaml")))
+    assert all(langs == set(TRANSLATION_LANGUAGES) for langs in by_case.values()), by_case
+
+
+@pytest.mark.parametrize("case, translation", SHIPPED,
+                         ids=[f"{c.id}-{t.lang}" for c, t in SHIPPED])
+def test_the_campaign_is_named_one_way_per_language(case, translation):
+    english = " ".join(getattr(case, n) for n in TRANSLATABLE)
+    translated = " ".join(getattr(translation, n) for n in TRANSLATABLE)
+    if re.search(r"Write (for|4) Rights", english):
+        assert CAMPAIGN[translation.lang].split()[0] in translated
+    if CAMPAIGN[translation.lang] != "Write for Rights":
+        assert not re.search(r"Write (for|4) Rights", translated)
+
+
+# --- the fact check itself catches what it is for ------------------------------------------------
+
+KHALED_FR = ("Il a été libéré le 19 février 2021, après 11 mois de prison, dit Khaled Drareni.",
+             "He was released on 19 February 2021, after 11 months in jail, says Khaled Drareni.")
+
+
+@pytest.mark.parametrize("changed, caught", [
+    (KHALED_FR[0].replace("19 ", ""), "numbers"),                   # a date dropped
+    (KHALED_FR[0].replace("2021", "2020"), "numbers"),              # a year changed
+    (KHALED_FR[0] + " 300 000 personnes l'ont soutenu.", "numbers"),  # a count added
+    (KHALED_FR[0].replace("11 mois", "onze mois"), "numbers"),      # 11 written as a word: kept
+    (KHALED_FR[0].replace("février", "mars"), "'February'"),        # a month changed
+    (KHALED_FR[0].replace("Khaled ", ""), "name 'Khaled'"),         # a name dropped
+])
+def test_the_fact_check_catches_a_change(changed, caught):
+    problems = missing(KHALED_FR[1], changed, "fr")
+    if "onze" in changed:
+        assert problems == []
+    else:
+        assert any(p.startswith(caught) for p in problems), problems
+
+
+def test_the_fact_check_reads_numbers_as_each_language_writes_them():
+    assert numbers("777,611 letters in 2020 and 2013-2014; three years", "en") == {
+        777611, 2020, 2013, 2014, 3}
+    assert numbers("777 611 lettres, 777\u00a0611, 777.611", "fr") == {777611}
+    assert numbers("przez pięć lat, do dziewięciu lat", "pl") == {5, 9}
+    assert numbers("am 19. Februar 2021", "de") == {19, 2021}
+
+
+def test_names_skip_sentence_starts_but_keep_names_there():
+    assert names("He was freed. Khaled Drareni was a journalist in Algeria, says Mousa al-Sada."
+                 ) == {"Khaled", "Drareni", "Mousa", "Sada"}
+    assert names("Nassima al-Sada was arrested.", "Nassima al-Sada") == {"Nassima", "Sada"}
+    assert names("I knew people believed in me. When I came, Dr Tun Aung spoke.") == {
+        "Dr", "Tun", "Aung"}
