@@ -434,3 +434,20 @@ def test_names_skip_sentence_starts_but_keep_names_there():
     assert names("Nassima al-Sada was arrested.", "Nassima al-Sada") == {"Nassima", "Sada"}
     assert names("I knew people believed in me. When I came, Dr Tun Aung spoke.") == {
         "Dr", "Tun", "Aung"}
+
+
+def test_a_required_text_missing_is_reported_once_not_for_each_translation():
+    data = case_yaml(keep_translations=True)
+    data.pop("summary")
+    _, problems = parse_case_bytes(yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode(),
+                                   "c.yaml")
+    assert lines(problems) == ["c.yaml: summary: missing (required)"]
+
+
+def test_an_outcome_removed_but_still_translated_is_reported():
+    data = case_yaml(keep_translations=True)
+    data["outcome"] = ""
+    _, problems = parse_case_bytes(yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode(),
+                                   "c.yaml")
+    assert lines(problems) == [f"c.yaml: translations.{lang}.outcome: the case has no outcome "
+                               "to translate" for lang in ("fr", "es", "pl", "de")]

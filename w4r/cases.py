@@ -354,7 +354,8 @@ def _translations(data: dict, values: dict, check: _Checker) -> tuple[Translatio
             if value is None:
                 continue
             if not values.get(name):
-                check.add(f"{where}.{name}", f"the case has no {name} to translate")
+                if not _TOP[name][1]:  # a required field missing is reported on its own
+                    check.add(f"{where}.{name}", f"the case has no {name} to translate")
             elif name == "summary" and len(value) > MAX_TRANSLATED_SUMMARY:
                 check.add(f"{where}.{name}",
                           f"is {len(value)} characters; at most {MAX_TRANSLATED_SUMMARY}")
