@@ -4,6 +4,7 @@ shipped translation kept (the numbers and names of the English are all there, an
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -451,3 +452,16 @@ def test_an_outcome_removed_but_still_translated_is_reported():
                                    "c.yaml")
     assert lines(problems) == [f"c.yaml: translations.{lang}.outcome: the case has no outcome "
                                "to translate" for lang in ("fr", "es", "pl", "de")]
+
+
+def test_a_json_pack_carries_translations_into_the_stored_case(db):
+    from w4r import casepack, db as dbmod
+    from w4r.cases import load_cases
+    data = case_yaml(keep_translations=True)
+    data["id"] = "json-translated"
+    pack = casepack.read_pack("pack.json", json.dumps(data, ensure_ascii=False).encode())
+    assert pack.problems == []
+    casepack.store(db, dbmod.DEFAULT_SESSION, pack)
+    stored = casepack.merged(load_cases(SHIPPED_CASES_DIR), db, dbmod.DEFAULT_SESSION)
+    case = stored.get("json-translated")
+    assert text_in(case, "pl").summary == data["translations"]["pl"]["summary"]
