@@ -12,8 +12,7 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from test_pages import ROOT, no_error, shown  # noqa: F401 (through_app: autouse in test_pages)
-from test_pages import through_app  # noqa: F401
+from test_pages import ROOT, no_error, shown, through_app  # noqa: F401 (an autouse fixture)
 from w4r import i18n
 from w4r.cases import (MAX_TEXT, MAX_TRANSLATED_SUMMARY, TRANSLATABLE, TRANSLATION_LANGUAGES,
                        parse_case_bytes, text_in)
