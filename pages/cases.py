@@ -25,13 +25,11 @@ for row_start in range(0, len(found.cases), 2):
     for column, case in zip(st.columns(2, gap="medium"), found.cases[row_start:row_start + 2]):
         with column, st.container(border=True):
             case_ui.case_heading(case)
-            st.markdown(ui.inert(case.summary))
+            case_ui.summary(case)
             case_ui.outcome(case)
             case_ui.campaign_request(case)
             with st.expander(_("Read the story")):
-                st.markdown(ui.inert(case.story))
-                if case.quote:
-                    st.markdown(f"> “{ui.inert(case.quote)}”  \n> — {ui.inert(case.quote_source)}")
+                case_ui.story(case)
                 case_ui.sources(case)
             for kind, column_ in zip(session.kinds, st.columns(2)):
                 if column_.button(_(ui.KIND_LABELS[kind]), key=f"{case.id}-{kind}",

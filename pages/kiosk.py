@@ -49,7 +49,7 @@ elif phase == "choose":
     for case_ in found.cases:
         with st.container(border=True):
             case_ui.case_heading(case_)
-            st.markdown(ui.inert(case_.summary))
+            case_ui.summary(case_)
             case_ui.outcome(case_)
             for kind, column in zip(session.kinds, st.columns(len(session.kinds))):
                 column.button(_(ui.KIND_LABELS[kind]), key=f"kiosk-{case_.id}-{kind}",

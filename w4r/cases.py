@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from w4r import untrusted
+from w4r import i18n, untrusted
 from w4r.terms import CASE_ID
 
 CASE_SHEET = "see this year's case sheet"
@@ -14,6 +14,12 @@ MAX_FILE_BYTES = 64 * 1024  # the largest shipped case file is 3 KB
 MAX_SUMMARY = 400
 MAX_TEXT = 20_000
 STATUSES = ("current", "past")
+ORIGINAL_LANGUAGE = "en"  # case files are written in English; `translations:` adds the others
+# the languages a case text may be translated into: the interface languages (German is coming)
+TRANSLATION_LANGUAGES = tuple(code for code in dict.fromkeys((*i18n.LANGUAGES, "de"))
+                              if code != ORIGINAL_LANGUAGE)
+TRANSLATABLE = ("country", "summary", "story", "outcome", "quote")
+MAX_TRANSLATED_SUMMARY = MAX_SUMMARY * 3 // 2  # a translation runs up to half as long again
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,34 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """A case's texts in one more language (empty: that text is not translated)."""
+
+    lang: str
+    country: str = ""
+    summary: str = ""
+    story: str = ""
+    outcome: str = ""
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class CaseText:
+    """A case's texts as shown in one language; `original` names those left in English."""
+
+    country: str
+    summary: str
+    story: str
+    outcome: str
+    quote: str
+    original: frozenset[str] = frozenset()
+
+    def in_original(self, *fields: str) -> bool:
+        """True when any of these fields is shown only in the case's original language."""
+        return any(name in self.original for name in fields)
+
+
+@dataclass(frozen=True)
 class Case:
     """One Write for Rights case."""
 
@@ -82,6 +116,7 @@ class Case:
     quote_source: str = ""
     tags: tuple[str, ...] = ()
     file: str = ""
+    translations: tuple[Translation, ...] = ()
 
     @property
     def is_past(self) -> bool:
@@ -107,6 +142,25 @@ class CaseSet:
         return next((c for c in self.cases if c.id == case_id), None)
 
 
+def language_base(lang: str | None) -> str:
+    """The language part of a code: 'fr-CA' and 'fr_CA' → 'fr' ('' for nothing)."""
+    return str(lang or "").replace("_", "-").split("-")[0].strip().lower()
+
+
+def text_in(case: Case, lang: str | None) -> CaseText:
+    """A case's texts in `lang` where translated, else in the original (named in `original`)."""
+    base = language_base(lang) or ORIGINAL_LANGUAGE
+    translation = next((t for t in case.translations if t.lang == base), None)
+    shown: dict[str, str] = {}
+    original: set[str] = set()
+    for name in TRANSLATABLE:
+        given = getattr(translation, name, "") if translation else ""
+        shown[name] = given or getattr(case, name)
+        if not given and shown[name] and base != ORIGINAL_LANGUAGE:
+            original.add(name)
+    return CaseText(**shown, original=frozenset(original))
+
+
 def or_case_sheet(value: str | tuple[str, ...] | None) -> str:
     """Show a value, or point to this year's case sheet where the content leaves it empty
     (for this year's cases only: a past case's letters are practice and go nowhere)."""
@@ -122,7 +176,7 @@ _TOP = {
     "status": (str, True), "outcome": (str, False), "summary": (str, True),
     "story": (str, True), "quote": (str, False), "quote_source": (str, False),
     "appeal": (dict, True), "solidarity": (dict, True), "tags": (list, False),
-    "sources": (list, True),
+    "sources": (list, True), "translations": (dict, False),
 }
 _APPEAL = {
     "addressee_name": str, "addressee_title": str, "salutation": str, "address": list,
@@ -229,7 +283,7 @@ def _parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
         return None, check.problems
     check.unknown(data, _TOP, "")
     values = {k: check.typed(data, k, kind, k, required) for k, (kind, required) in _TOP.items()
-              if kind is not list}
+              if kind is not list and k != "translations"}
     case_id, status, year = values["id"], values["status"], values["year"]
     if case_id and not CASE_ID.match(case_id):
         check.add("id", f"{case_id!r} must use lowercase letters, digits and hyphens only")
@@ -245,6 +299,7 @@ def _parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
     solidarity = check.section(data, "solidarity", _SOLIDARITY)
     tags = check.text_list(data, "tags", "tags")
     sources = _sources(data, check)
+    translations = _translations(data, values, check)
     if check.problems:
         return None, check.problems
     case = Case(
@@ -252,7 +307,7 @@ def _parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
         summary=values["summary"], story=values["story"], outcome=values["outcome"] or "",
         quote=values["quote"] or "", quote_source=values["quote_source"] or "",
         appeal=Appeal(**appeal), solidarity=Solidarity(**solidarity), tags=tags,
-        sources=sources, file=file,
+        sources=sources, file=file, translations=translations,
     )
     return case, []
 
@@ -274,6 +329,42 @@ def _sources(data: dict, check: _Checker) -> tuple[Source, ...]:
         if values["title"]:
             sources.append(Source(**{k: v for k, v in values.items() if v}))
     return tuple(sources)
+
+
+def _translations(data: dict, values: dict, check: _Checker) -> tuple[Translation, ...]:
+    """The `translations:` of a case: language code → the translated texts the case has."""
+    raw = check.typed(data, "translations", dict, "translations")
+    found = []
+    for lang, texts in (raw or {}).items():
+        where = f"translations.{str(lang)[:40]}"
+        if lang == ORIGINAL_LANGUAGE:
+            check.add(where, f"{ORIGINAL_LANGUAGE!r} is the language the case file is written in")
+            continue
+        if lang not in TRANSLATION_LANGUAGES:
+            check.add(where, f"unknown language {str(lang)[:40]!r}; one of "
+                             + ", ".join(TRANSLATION_LANGUAGES))
+            continue
+        if not isinstance(texts, dict):
+            check.add(where, f"must be a mapping of fields (summary: ...), got {_describe(texts)}")
+            continue
+        check.unknown(texts, dict.fromkeys(TRANSLATABLE), f"{where}.")
+        given = {}
+        for name in TRANSLATABLE:
+            value = check.typed(texts, name, str, f"{where}.{name}")
+            if value is None:
+                continue
+            if not values.get(name):
+                if not _TOP[name][1]:  # a required field missing is reported on its own
+                    check.add(f"{where}.{name}", f"the case has no {name} to translate")
+            elif name == "summary" and len(value) > MAX_TRANSLATED_SUMMARY:
+                check.add(f"{where}.{name}",
+                          f"is {len(value)} characters; at most {MAX_TRANSLATED_SUMMARY}")
+            else:
+                given[name] = value
+        if not given and not any(name in texts for name in TRANSLATABLE):
+            check.add(where, "translates no field (" + ", ".join(TRANSLATABLE) + ")")
+        found.append(Translation(lang=lang, **given))
+    return tuple(found)
 
 
 def read_case_file(path: Path, label: str | None = None) -> tuple[Case | None, list[Problem]]:

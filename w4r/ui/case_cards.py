@@ -1,11 +1,41 @@
-"""Case pieces: a case's name, country and year, the demo-case notice, problems in case files."""
+"""Case pieces: a case's name, country and year, its texts in the visitor's language (saying when
+one is only in English), the demo-case notice, problems in case files."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from w4r.cases import Case, CaseSet
-from w4r.ui.common import _, _n, inert
+from w4r.cases import Case, CaseSet, CaseText, text_in
+from w4r.ui.common import _, _n, inert, lang
+
+
+def texts(case: Case) -> CaseText:
+    """A case's texts in the visitor's language where the case file translates them."""
+    return text_in(case, lang())
+
+
+def only_in_original(text: CaseText, *fields: str) -> None:
+    """Say plainly when a text shown is only in the case's original language."""
+    if text.in_original(*fields):
+        st.caption(_("This text is only in English."))
+
+
+def summary(case: Case) -> None:
+    """A case's summary in the visitor's language, or in English saying so."""
+    text = texts(case)
+    st.markdown(inert(text.summary))
+    only_in_original(text, "summary", "country")
+
+
+def story(case: Case) -> None:
+    """A case's story and quote in the visitor's language, or in English saying so."""
+    text = texts(case)
+    st.markdown(inert(text.story))
+    if text.quote:
+        st.markdown(f"> “{inert(text.quote)}”  \n> — {inert(case.quote_source)}")
+        if not text.in_original("quote") and text.quote != case.quote:
+            st.caption(_("The quote is translated from our English source."))
+    only_in_original(text, "story", "quote")
 
 
 def demo_notice(found: CaseSet) -> None:
@@ -31,15 +61,18 @@ def case_caption(case: Case) -> None:
     """The country (when the case file gives it) and campaign year, saying when it is past."""
     status = (_("Past case · Write for Rights {year}", year=case.year) if case.is_past
               else _("Write for Rights {year}", year=case.year))
-    st.caption(" · ".join(filter(None, (inert(case.country) if case.country else "", status))))
+    country = texts(case).country
+    st.caption(" · ".join(filter(None, (inert(country) if country else "", status))))
 
 
 def outcome(case: Case) -> None:
     """What happened since a past case's campaign, from its file (a small note when not given)."""
     if not case.is_past:
         return
-    if case.outcome:
-        st.markdown("**" + _("What happened:") + "** " + inert(case.outcome))
+    text = texts(case)
+    if text.outcome:
+        st.markdown("**" + _("What happened:") + "** " + inert(text.outcome))
+        only_in_original(text, "outcome")
     else:
         st.caption(_("What happened since: not given in our sources."))
 
