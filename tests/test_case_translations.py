@@ -53,7 +53,7 @@ def test_a_good_translation_is_read():
     assert [t.lang for t in case.translations] == ["fr", "pl"]
 
 
-def test_the_languages_are_the_interface_ones_and_german():
+def test_the_languages_are_the_interface_ones():
     assert set(TRANSLATION_LANGUAGES) == {"fr", "es", "pl", "de"}
 
 
@@ -188,13 +188,14 @@ def texts(at: AppTest) -> list[str]:
 NOTICE = "This text is only in English."
 
 
-def test_the_cases_page_in_french_shows_the_french_summary(monkeypatch, tmp_path):
-    at = cases_page(monkeypatch, tmp_path, "fr")
-    case = text_in(case_from_shipped(CASE), "fr")
-    assert case.original == frozenset(), "the shipped case is translated into French"
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_the_cases_page_shows_the_summary_in_the_visitors_language(monkeypatch, tmp_path, lang):
+    at = cases_page(monkeypatch, tmp_path, lang)
+    case = text_in(case_from_shipped(CASE), lang)
+    assert case.original == frozenset(), f"the shipped case is translated into {lang}"
     assert case.summary in texts(at)
     assert any(t.startswith(case.country + " · ") for t in texts(at))
-    assert i18n.gettext("fr", NOTICE) not in texts(at)
+    assert i18n.gettext(lang, NOTICE) not in texts(at)
 
 
 def test_a_case_without_translation_says_it_is_only_in_english(monkeypatch, tmp_path):

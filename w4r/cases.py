@@ -16,8 +16,7 @@ MAX_TEXT = 20_000
 STATUSES = ("current", "past")
 ORIGINAL_LANGUAGE = "en"  # case files are written in English; `translations:` adds the others
 # the languages a case text may be translated into: the interface languages (German is coming)
-TRANSLATION_LANGUAGES = tuple(code for code in dict.fromkeys((*i18n.LANGUAGES, "de"))
-                              if code != ORIGINAL_LANGUAGE)
+TRANSLATION_LANGUAGES = tuple(code for code in i18n.LANGUAGES if code != ORIGINAL_LANGUAGE)
 TRANSLATABLE = ("country", "summary", "story", "outcome", "quote")
 MAX_TRANSLATED_SUMMARY = MAX_SUMMARY * 3 // 2  # a translation runs up to half as long again
 
