@@ -215,3 +215,12 @@ def test_connect_waits_for_another_process_writing_a_brand_new_file(tmp_path):
         assert sessions.default(database).code == w4r_db.DEFAULT_SESSION
     finally:
         holder.join(timeout=30)
+
+
+def test_a_database_in_memory_opens_instead_of_waiting_for_wal_forever():
+    import threading
+    opened = []
+    worker = threading.Thread(target=lambda: opened.append(w4r_db.connect(":memory:")), daemon=True)
+    worker.start()
+    worker.join(30)  # it used to loop for ever: an in-memory database cannot be WAL
+    assert opened and opened[0].execute("select count(*) from sessions").fetchone()

@@ -356,6 +356,9 @@ def _enable_wal(db: Database, busy_ms: int) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+        else:
+            if db.journal_mode != "wal":  # a database that cannot be WAL (one in memory)
+                return
 
 
 @contextmanager
