@@ -45,7 +45,7 @@ with form:
                       on_click=state.add_text, args=(step.field, starter))
     if step.id == "what_i_know":
         with st.expander(_("Facts from the case (click one to add it, exactly as written)")):
-            for number, fact in enumerate(prompts.facts(case, session.simple)):
+            for number, fact in enumerate(prompts.facts(case, session.simple, ui.lang())):
                 st.button(ui.inert(fact), key=f"fact-{number}", on_click=state.add_text,
                           args=(step.field, fact), icon=":material/add:")
     widget = st.text_input if step.field in letters.ONE_LINE else st.text_area

@@ -465,3 +465,14 @@ def test_a_json_pack_carries_translations_into_the_stored_case(db):
     stored = casepack.merged(load_cases(SHIPPED_CASES_DIR), db, dbmod.DEFAULT_SESSION)
     case = stored.get("json-translated")
     assert text_in(case, "pl").summary == data["translations"]["pl"]["summary"]
+
+
+def test_the_facts_offered_to_paste_are_in_the_visitors_language_and_never_own_words(tmp_path):
+    from w4r import counting, db, prompts, sessions
+    case = case_from_shipped(CASE)
+    french = prompts.facts(case, lang="fr")
+    assert french and not set(french) & set(prompts.facts(case))
+    assert all(fact in text_in(case, "fr").summary + text_in(case, "fr").story for fact in french)
+    session = sessions.default(db.connect(tmp_path / "w4r.db"))
+    given = counting.given_texts(case, session, "solidarity", "fr")
+    assert set(french) <= set(given) and set(prompts.facts(case)) <= set(given)

@@ -84,7 +84,7 @@ def given_texts(case: Case, session: Session, kind: str, lang: str) -> tuple[str
     offered = [case.appeal.ask] if kind == "appeal" else []
     for step in prompts.steps(kind, lang, session.simple, case=case):
         offered += [*step.starters, step.example]
-    offered += prompts.facts(case, session.simple)
+    offered += prompts.facts(case, session.simple) + prompts.facts(case, session.simple, lang)
     return tuple(sorted({t.strip() for t in offered if t and t.strip()}, key=len, reverse=True))
 
 

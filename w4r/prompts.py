@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from w4r import config, untrusted
-from w4r.cases import Case, Problem, unexpected
+from w4r.cases import Case, Problem, text_in, unexpected
 from w4r.letters import FIELDS
 
 log = logging.getLogger(__name__)
@@ -409,15 +409,17 @@ def _inside_quote(text: str) -> bool:
             or text.count("«") > text.count("»"))
 
 
-def facts(case: Case, simple: bool = False) -> tuple[str, ...]:
+def facts(case: Case, simple: bool = False, lang: str = FALLBACK_LANG) -> tuple[str, ...]:
     """The case's sentences a writer can pick for "what I know": summary first, then story.
 
-    Each is copied exactly from the case (never reworded). `simple` keeps to the summary,
+    Each is copied exactly from the case (never reworded), in the case file's translation
+    into `lang` where it has one (`cases.text_in`). `simple` keeps to the summary,
     which the content rules write for ages 10-15 without graphic detail. A past case offers
     its summary only: the content rules write it in the past, with years, up to what happened
     since, where the story tells the campaign's year as if it were now ("are prisoners").
     """
-    texts = (case.summary,) if simple or case.is_past else (case.summary, case.story)
+    shown = text_in(case, lang)
+    texts = (shown.summary,) if simple or case.is_past else (shown.summary, shown.story)
     seen: dict[str, None] = {}
     for text in texts:
         for sentence in sentences(text):
