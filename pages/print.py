@@ -77,7 +77,7 @@ else:
             printing.send_to_printer(printed.data, session.printer, f"{case.name}: {draft.kind}",
                                      action=submit.print_checked)
         with st.expander(_("Preview the PDF")):
-            st.pdf(printed.data, height=620)
+            printing.pdf_preview(printed, height=620)
         if case.is_past:
             st.caption(_("This is a practice letter for a past case: keep it or take it home; "
                          "do not post it."))

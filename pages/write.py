@@ -57,7 +57,7 @@ with form:
     if step.field == "request" and case.appeal.ask:
         st.button(_("Put back the case's exact request"), icon=":material/undo:",
                   on_click=state.set_text, args=("request", case.appeal.ask))
-    back, ahead = st.columns(2)
+    back, ahead = st.container(key=ui.STEP_NAV).columns(2)
     back.button(_("Back"), icon=":material/arrow_back:", disabled=at == 0, width="stretch",
                 on_click=state.go, args=(at - 1,))
     if at + 1 < len(steps):

@@ -3,6 +3,7 @@
     .venv/bin/python scripts/screenshots.py      (or: make screenshots)
     .venv/bin/python scripts/screenshots.py kiosk-display   (only the kiosk's contrast and
                                                              larger-text shots)
+    .venv/bin/python scripts/screenshots.py phone           (only the phone-size shots)
 
 Starts the app like the end-to-end test does (tests/e2e_support.py) on a free port, against a
 temporary database that already holds a few counted letters, so the tally looks alive. Needs the
@@ -180,6 +181,7 @@ def take(url: str, browser, workdir: Path) -> None:
     take_kiosk(url, browser, "en")
     take_kiosk(url, browser, "fr")
     take_kiosk_display(url, browser)
+    take_phone(url, browser)
 
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(letter),
                     str(OUT / "6-letter")], check=True)
@@ -246,6 +248,41 @@ def take_kiosk_display(url: str, browser) -> None:
         context.close()
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+def take_phone(url: str, browser) -> None:
+    """A composer step on a phone (Back and Next at the foot of the screen), and the PDF
+    preview fitted to the phone's width."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(url)
+    e2e.wait_for_app(page)
+    page.get_by_role("button", name="Start writing").click()
+    e2e.wait_for_app(page)
+    page.locator(".st-key-yecenia-armenta-solidarity button >> visible=true").first.click()
+    e2e.wait_for_app(page)
+    e2e.go_to_step(page, "A message of hope")
+    e2e.type_into(page, "A message of hope", SOLIDARITY_STEPS[1])
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.locator('[data-testid="stMain"]').evaluate("main => main.scrollTo(0, 480)")
+    page.wait_for_timeout(300)
+    e2e.assert_no_traceback(page, "phone write", url)
+    page.screenshot(path=OUT / "phone-write.png", animations="disabled")  # one phone screen
+    print("  docs/screenshots/phone-write.png  (390x844, the screen as a phone shows it)")
+    while not page.get_by_role("button", name="Next: print & count").count():
+        page.get_by_role("button", name="Next:").first.click()
+        e2e.wait_for_app(page)
+    page.get_by_role("button", name="Next: print & count").click()
+    e2e.wait_for_app(page)
+    page.get_by_text("Preview the PDF", exact=True).click()
+    page.locator('[data-testid="stMain"] canvas').first.wait_for()
+    page.wait_for_timeout(1_000)
+    e2e.assert_no_traceback(page, "phone print", url)
+    full_page(page, "phone-print.png")
+    context.close()
+
+
 def setup_code(url) -> str:
     """The default session's one-time setup code, as `make run` prints it."""
     return access.new_setup_code(db.connect(url.db_path), db.DEFAULT_SESSION)
@@ -300,6 +337,8 @@ def main() -> int:
             try:
                 if sys.argv[1:] == ["kiosk-display"]:  # only the kiosk's display shots
                     take_kiosk_display(url, browser)
+                elif sys.argv[1:] == ["phone"]:  # only the phone-size shots
+                    take_phone(url, browser)
                 else:
                     take(url, browser, Path(tmp))
             finally:

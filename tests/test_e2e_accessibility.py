@@ -24,6 +24,10 @@ PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 1024, "height": 768}
 THEMES = ("default", "contrast", "large")
 SWITCHES = {"contrast": "High contrast", "large": "Larger text"}
+# streamlit-pdf's own scroll box (inside its shadow root) can't take the keyboard focus: at every
+# screen size, with or without w4r's style (docs/ACCESSIBILITY.md). The Download button is the
+# keyboard's way to the PDF.
+PDF_VIEWER_SCROLL = ("scrollable-region-focusable", 'data-testid="pdf-content"')
 # WCAG 2.1 A and AA rules, and axe's best practices.
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
                                                      "wcag21aa", "best-practice"]}}
@@ -59,12 +63,14 @@ class Audit:
     def __init__(self, axe, app) -> None:
         self.axe, self.app, self.findings, self.screens = axe, app, [], 0
 
-    def __call__(self, page, where: str) -> None:
+    def __call__(self, page, where: str, known: tuple[str, str] | None = None) -> None:
         e2e.assert_no_traceback(page, where, self.app)
         self.screens += 1
         for rule in self.axe.run(page, options=AXE_OPTIONS).response["violations"]:
             if rule["impact"] in ("serious", "critical"):
-                for node in rule["nodes"][:3]:
+                nodes = [node for node in rule["nodes"] if not (
+                    known and rule["id"] == known[0] and known[1] in node["html"])]
+                for node in nodes[:3]:
                     self.findings.append(f"{where}: {rule['id']} ({rule['impact']}) "
                                          f"{node['html'][:120]} | "
                                          f"{node.get('failureSummary', '')[:200]}")
@@ -132,9 +138,19 @@ def test_student_pages_at_phone_size_have_no_serious_findings(browser, app, axe)
         page.locator(".st-key-yecenia-armenta-solidarity button >> visible=true").first.click()
         e2e.wait_for_app(page)
         audit(page, "phone write")
+        e2e.go_to_step(page, "A message of hope")
+        e2e.type_into(page, "A message of hope", "Stay strong: our class is thinking of you.")
+        audit(page, "phone write (a step with the preview below)")
+        while not page.get_by_role("button", name="Next: print & count").count():
+            _tap(page, "Next:")  # the sidebar is closed on a phone: the composer's own Next
+        _tap(page, "Next: print & count")
+        audit(page, "phone print & count")
+        page.get_by_text("Preview the PDF", exact=True).click()
+        page.locator('[data-testid="stMain"] canvas').first.wait_for()
+        audit(page, "phone print & count (the PDF preview open)", known=PDF_VIEWER_SCROLL)
     finally:
         page.context.close()
-    audit.assert_clean(3)
+    audit.assert_clean(6)
 
 
 @pytest.mark.parametrize("theme", THEMES)

@@ -25,7 +25,7 @@ __all__ = [
     "offered", "organizer_session", "current_session", "base_url", "show_notice",
     "disclaimer", "lang", "said", "in_sentence",
     "number", "inert", "language_picker", "display_switches", "apply_display", "day", "iso",
-    "N_",
+    "N_", "PDF_PREVIEW", "STEP_NAV",
 ]
 
 PAGES = {
@@ -295,9 +295,38 @@ a { text-decoration: underline !important; color: #ff0 !important; }
 [data-testid='stApp'] [data-testid$='Active'] { outline: 4px solid #ff0 !important;
   text-decoration: underline !important; }
 """
+STEP_NAV = "w4r-step-nav"  # the key of the composer's Back and Next (pages/write.py)
+PDF_PREVIEW = "w4r-pdf-preview"  # the key of the container around the PDF viewer (printing)
+_PDF_WIDTH = 650  # CSS px the PDF viewer needs: a Letter page at 100% (612) and its margins
+_PDF_PADDING = 66  # CSS px of a phone's width beside the viewer (main area's, expander's)
+# Zoom for the PDF viewer from a screen width on (px), where a browser can't divide lengths.
+_PDF_ZOOM = ((0, 0.35), (320, 0.39), (360, 0.45), (390, 0.49), (430, 0.55), (540, 0.72))
 # The default theme's grey captions are lighter than WCAG AA allows for small text: darken them.
+# Phones (640 px and narrower, where Streamlit stacks columns): the composer's Back and Next
+# are fixed at the foot of the screen, side by side, on the page's own background (their
+# ancestors take it on from stApp: white, or black in high contrast); a control that takes the
+# focus is scrolled clear of them, and Streamlit's own 10rem at the foot of the page lets the
+# end of the page scroll above them.
+# The PDF viewer draws a page at 100% (595 px for A4), wider than a phone: where its frame is
+# narrower than that, the viewer is zoomed to fit it (a laptop's is wide enough: as before).
 _BASE_CSS = "[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] * " \
-            "{ color: #4a4a55 !important; opacity: 1 !important; }"
+            "{ color: #4a4a55 !important; opacity: 1 !important; }\n" + "".join(
+                f"@media (min-width: {low}px) and (max-width: {_PDF_WIDTH + _PDF_PADDING}px) "
+                f"{{ .st-key-{PDF_PREVIEW} {{ zoom: {zoom}; }} }}\n"
+                for low, zoom in _PDF_ZOOM) + f"""
+@media (max-width: 640px) {{
+  [data-testid='stApp'] :has(.st-key-{STEP_NAV}) {{ background-color: inherit; }}
+  [data-testid='stLayoutWrapper']:has(> .st-key-{STEP_NAV}) {{ position: fixed; bottom: 0;
+    left: 0; right: 0; z-index: 3; padding: 0.5rem 1rem; box-shadow: 0 -1px 0 #8a8a95; }}
+  .st-key-{STEP_NAV} [data-testid='stHorizontalBlock'] {{ flex-wrap: nowrap; }}
+  .st-key-{STEP_NAV} [data-testid='stColumn'] {{ min-width: 0; flex: 1 1 0; }}
+  .st-key-{STEP_NAV} [data-testid='stColumn']:first-child {{ flex: 0 0 auto; width: auto; }}
+  [data-testid='stMain'] {{ scroll-padding-bottom: 6rem; }}
+}}
+@supports (zoom: calc(1px / 1px)) {{
+  .st-key-{PDF_PREVIEW} {{ zoom: 1 !important; container-type: inline-size; }}
+  .st-key-{PDF_PREVIEW} > * {{ zoom: min(1, 100cqw / {_PDF_WIDTH}px); }}
+}}"""
 _KIOSK_CSS = """
 [data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'],
 [data-testid='stToolbar'], [data-testid='stMainMenu'], header { display: none !important; }

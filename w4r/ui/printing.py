@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import streamlit as st
 
 from w4r import pdf, printer, state
-from w4r.ui.common import _, inert
+from w4r.ui.common import PDF_PREVIEW, _, inert
 
 
 def send_to_printer(data: bytes, name: str, title: str,
@@ -20,6 +21,13 @@ def send_to_printer(data: bytes, name: str, title: str,
               type="secondary" if again else "primary", on_click=action or print_now,
               args=(data, name, title))
     print_outcome()
+
+
+def pdf_preview(printed: pdf.Printed, height: int) -> None:
+    """The PDF viewer; a one-page PDF in the container that the page's style zooms to fit a
+    phone (the viewer places later pages by their zoomed size, so they would overlap)."""
+    with st.container(key=PDF_PREVIEW) if printed.pages == 1 else contextlib.nullcontext():
+        st.pdf(printed.data, height=height)
 
 
 def print_outcome() -> None:
