@@ -733,6 +733,7 @@ def test_messages_speak_to_the_pupil_informally(lang, formal):
     ("de", "Wenn ihr jemand wehtut, zahlen wir es euch heim."),
     ("de", "Das werden Sie noch büßen."),
     ("de", "Ihr werdet dafür bezahlen."),
+    ("en", "Keep hurting him and you'll find out what we can do."),
 ])
 def test_a_threat_phrased_as_a_consequence_blocks(lang, text):
     assert "threat" in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
@@ -746,6 +747,8 @@ def test_a_threat_phrased_as_a_consequence_blocks(lang, text):
     ("pl", "Tacy strażnicy zasługują na śmierć."),
     ("pl", "Niech ci strażnicy zgniją w celi."),
     ("de", "Solche Wärter verdienen es, im Gefängnis zu verrotten."),
+    ("en", "People like you should be locked up and left to die."),
+    ("en", "I hope every one of those guards suffers."),
 ])
 def test_a_death_or_harm_wish_in_any_mood_blocks(lang, text):
     assert "threat" in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
@@ -793,6 +796,7 @@ def test_certainty_about_release_or_return_is_a_promise(lang, text):
     ("pl", "Mam nadzieję, że wkrótce wrócisz do domu."),
     ("de", "Wenn du wieder frei bist, feiern wir zusammen."),
     ("de", "Ich hoffe, du bist bald wieder zu Hause."),
+    ("fr", "Je suis sûre que tu es très courageuse."),
 ])
 def test_a_hope_or_a_when_clause_is_not_a_promise(lang, text):
     assert "promise" not in rules_of(text, kind="solidarity", lang=lang)
