@@ -734,6 +734,9 @@ def test_messages_speak_to_the_pupil_informally(lang, formal):
     ("de", "Das werden Sie noch büßen."),
     ("de", "Ihr werdet dafür bezahlen."),
     ("en", "Keep hurting him and you'll find out what we can do."),
+    ("en", "Something will happen to you if he dies."),
+    ("es", "Como le pase algo, vais a pagarlo muy caro."),
+    ("de", "Rührt ihn noch einmal jemand an, dann seid ihr dran."),
 ])
 def test_a_threat_phrased_as_a_consequence_blocks(lang, text):
     assert "threat" in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
@@ -749,6 +752,7 @@ def test_a_threat_phrased_as_a_consequence_blocks(lang, text):
     ("de", "Solche Wärter verdienen es, im Gefängnis zu verrotten."),
     ("en", "People like you should be locked up and left to die."),
     ("en", "I hope every one of those guards suffers."),
+    ("es", "Esos carceleros deberían morirse en una celda."),
 ])
 def test_a_death_or_harm_wish_in_any_mood_blocks(lang, text):
     assert "threat" in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
@@ -766,6 +770,8 @@ def test_a_death_or_harm_wish_in_any_mood_blocks(lang, text):
     ("de", "Sie sollten wissen, dass Menschen in Haft sterben. Bitte sorgen Sie für einen Arzt."),
     ("de", "Sie werden es nicht bereuen. Bitte sorgen Sie für einen Arzt."),
     ("fr", "Je vous demande de la soigner. Vous ne le regretterez pas."),
+    ("de", "Bitte sorgen Sie für einen Arzt. Kein Mensch soll in Haft sterben."),
+    ("en", "I fear something bad could happen to him if he is not treated. Please ensure he sees a doctor."),
 ])
 def test_a_negated_wish_or_a_kind_consequence_is_not_a_threat(lang, text):
     assert rules_of(text, kind="appeal", lang=lang, ask=MEDICAL) == set()
@@ -782,6 +788,7 @@ def test_a_negated_wish_or_a_kind_consequence_is_not_a_threat(lang, text):
     ("pl", "Wypuszczą cię już niedługo."),
     ("de", "Nächstes Jahr bist du wieder bei deiner Familie, ganz bestimmt."),
     ("de", "Im Sommer kommst du wieder nach Hause, ich weiß es."),
+    ("de", "Die lassen dich bestimmt bald gehen."),
 ])
 def test_certainty_about_release_or_return_is_a_promise(lang, text):
     assert "promise" in rules_of(text, kind="solidarity", lang=lang)
