@@ -716,8 +716,8 @@ def test_messages_speak_to_the_pupil_informally(lang, formal):
 
 
 # --- structure rather than phrases (rules frozen for batch 7) --------------------------------
-# New sentences written for these tests (not from the labelled batches); each positive case
-# was missed by the rules frozen for batch 6 (commit 00b309b).
+# New sentences written for these tests (not from the labelled batches). Most were reported
+# wrongly by the rules frozen for batch 6 (commit 00b309b); the others guard what worked.
 
 @pytest.mark.parametrize("lang, text", [
     ("en", "If the guards touch her again, I'll come after them myself."),
