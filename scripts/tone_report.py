@@ -164,8 +164,10 @@ BATCHES = {2: "letters written after the first rules were frozen (batch 2; the r
               "were then changed (batch 4: seen now)",
            5: "letters written after rules v3 were frozen (commit 92e4b99); the rules were then "
               "changed (batch 5: seen now)",
-           6: "letters written after the current rules were frozen (commit 00b309b), never used "
-              "to change them (batch 6: the held-out score, five languages)"}
+           6: "letters written after rules v4 were frozen (commit 00b309b); the rules were then "
+              "changed (batch 6: seen now)",
+           7: "letters written after the current rules were frozen for batch 7 (commit 372f9bb), "
+              "never used to change them (batch 7: the held-out score, five languages)"}
 
 
 def markdown(results: dict[str, Scores], details: bool = False,
@@ -241,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rules", type=Path, default=None, help="folder of rules files")
     parser.add_argument("--details", action="store_true", help="name the letters behind misses")
     parser.add_argument("--batch", type=int, default=None,
-                        help="score only the letters of one batch (6: the held-out letters)")
+                        help="score only the letters of one batch (7: the held-out letters)")
     parser.add_argument("--page-capacity", action="store_true",
                         help="measure what one printed page holds (for the too_long rule)")
     args = parser.parse_args(argv)

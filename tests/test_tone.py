@@ -713,3 +713,133 @@ def test_messages_speak_to_the_pupil_informally(lang, formal):
         for text in (rule.message, rule.suggestion):
             outside = re.sub(r"«[^»]*»|„[^“]*“|“[^”]*”|\"[^\"]*\"", "", text.replace("{found}", ""))
             assert not re.search(formal, outside), (lang, rule.id, text)
+
+
+# --- structure rather than phrases (rules frozen for batch 7) --------------------------------
+# New sentences written for these tests (not from the labelled batches). Most were reported
+# wrongly by the rules frozen for batch 6 (commit 00b309b); the others guard what worked.
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "If the guards touch her again, I'll come after them myself."),
+    ("en", "Harm one hair on her head and we will make every one of you pay."),
+    ("en", "They will regret the day they arrested her."),
+    ("fr", "Si vous la touchez encore, vous allez le regretter."),
+    ("fr", "Vous le payerez un jour."),
+    ("fr", "Ça va vous coûter votre poste."),
+    ("es", "Si le hacen daño otra vez, os vais a arrepentir."),
+    ("es", "Se lo vamos a hacer pagar a todos."),
+    ("pl", "Jeśli ktoś ją skrzywdzi, to nam za to zapłaci."),
+    ("pl", "Popamiętacie ten dzień."),
+    ("de", "Wenn ihr jemand wehtut, zahlen wir es euch heim."),
+    ("de", "Das werden Sie noch büßen."),
+    ("de", "Ihr werdet dafür bezahlen."),
+    ("en", "Keep hurting him and you'll find out what we can do."),
+    ("en", "Something will happen to you if he dies."),
+    ("es", "Como le pase algo, vais a pagarlo muy caro."),
+    ("de", "Rührt ihn noch einmal jemand an, dann seid ihr dran."),
+])
+def test_a_threat_phrased_as_a_consequence_blocks(lang, text):
+    assert "threat" in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Those who torture prisoners ought to rot in a cell."),
+    ("en", "The officers would deserve to suffer for this."),
+    ("fr", "Ces gardiens mériteraient de crever en prison."),
+    ("es", "Esos guardias merecen pudrirse en la cárcel."),
+    ("pl", "Tacy strażnicy zasługują na śmierć."),
+    ("pl", "Niech ci strażnicy zgniją w celi."),
+    ("de", "Solche Wärter verdienen es, im Gefängnis zu verrotten."),
+    ("en", "People like you should be locked up and left to die."),
+    ("en", "I hope every one of those guards suffers."),
+    ("es", "Esos carceleros deberían morirse en una celda."),
+])
+def test_a_death_or_harm_wish_in_any_mood_blocks(lang, text):
+    assert "threat" in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "No prisoner should die because a doctor was refused. Please ensure she sees one."),
+    ("en", "Nobody deserves to suffer like this in custody. Please ensure she sees a doctor."),
+    ("fr", "Personne ne mérite de souffrir ainsi en prison. Je vous demande de la soigner."),
+    ("es", "Nadie merece sufrir así. Le pido que la atiendan."),
+    ("es", "Temo que muera sin atención médica. Le ruego que actúe."),
+    ("pl", "Nikt nie powinien cierpieć w więzieniu. Proszę zapewnić jej opiekę."),
+    ("pl", "Wierzę, że nie pożałuje Pan tej decyzji. Proszę zapewnić jej opiekę."),
+    ("de", "Niemand sollte in Haft sterben müssen. Bitte sorgen Sie für einen Arzt."),
+    ("de", "Sie sollten wissen, dass Menschen in Haft sterben. Bitte sorgen Sie für einen Arzt."),
+    ("de", "Sie werden es nicht bereuen. Bitte sorgen Sie für einen Arzt."),
+    ("fr", "Je vous demande de la soigner. Vous ne le regretterez pas."),
+    ("de", "Bitte sorgen Sie für einen Arzt. Kein Mensch soll in Haft sterben."),
+    ("en", "I fear something bad could happen to him if he is not treated. Please ensure he sees a doctor."),
+])
+def test_a_negated_wish_or_a_kind_consequence_is_not_a_threat(lang, text):
+    assert rules_of(text, kind="appeal", lang=lang, ask=MEDICAL) == set()
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Don't worry, they'll let you go before the summer."),
+    ("en", "By next year you will be back with your sisters, I'm certain."),
+    ("fr", "Tu sortiras avant l'été, j'en suis certaine."),
+    ("fr", "Ils vont te libérer très vite."),
+    ("es", "Saldrás antes del verano, estoy segurísima."),
+    ("es", "Te van a soltar muy pronto."),
+    ("pl", "Przed latem wyjdziesz na wolność, obiecuję."),
+    ("pl", "Wypuszczą cię już niedługo."),
+    ("de", "Nächstes Jahr bist du wieder bei deiner Familie, ganz bestimmt."),
+    ("de", "Im Sommer kommst du wieder nach Hause, ich weiß es."),
+    ("de", "Die lassen dich bestimmt bald gehen."),
+])
+def test_certainty_about_release_or_return_is_a_promise(lang, text):
+    assert "promise" in rules_of(text, kind="solidarity", lang=lang)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "May you be home with your children soon."),
+    ("en", "I hope that one day soon you'll be back with your family."),
+    ("fr", "Quand tu rentreras, on fera une fête."),
+    ("es", "Espero que muy pronto estés libre."),
+    ("pl", "Kiedy wyjdziesz, pójdziemy razem na lody."),
+    ("pl", "Mam nadzieję, że wkrótce wrócisz do domu."),
+    ("de", "Wenn du wieder frei bist, feiern wir zusammen."),
+    ("de", "Ich hoffe, du bist bald wieder zu Hause."),
+    ("fr", "Je suis sûre que tu es très courageuse."),
+])
+def test_a_hope_or_a_when_clause_is_not_a_promise(lang, text):
+    assert "promise" not in rules_of(text, kind="solidarity", lang=lang)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "You are a bunch of gutless cowards."),
+    ("en", "The guards who did this are weasels."),
+    ("fr", "Ces policiers sont des brutes et des lâches."),
+    ("es", "Esos agentes son unos cobardes y unas bestias."),
+    ("pl", "Ci strażnicy to bandyci i bydlaki."),
+    ("de", "Diese Wärter sind brutale Schläger."),
+])
+def test_insults_at_other_registers_block(lang, text):
+    assert "insult" in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("de", "Unterschrieben haben auch Anna Ficke und Horst Fickermann. Bitte sorgen Sie für einen Arzt."),
+    ("pl", "Podpisali też Marek Chujowski i Anna Hujer. Proszę zapewnić jej opiekę."),
+    ("en", "I play the clown in our school play. Please ensure she sees a doctor."),
+    ("de", "Mein Tennisschläger ist neu. Bitte sorgen Sie für einen Arzt."),
+])
+def test_surnames_and_harmless_words_that_begin_like_insults_pass(lang, text):
+    assert rules_of(text, kind="appeal", lang=lang, ask=MEDICAL) == set()
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Dear Minister,\n\nI am 10. Will a real nurse visit Ana soon?\n\nLeo"),
+    ("en", "Dear Governor,\n\nFind the people who attacked Ana and keep her family safe.\n\nLeo"),
+    ("fr", "Madame,\n\nJ'ai 10 ans. Est-ce qu'une infirmière pourra voir Ana bientôt ?\n\nLéo"),
+    ("fr", "Madame,\n\nTrouvez les responsables et gardez sa famille en sécurité.\n\nLéo"),
+    ("es", "Señora:\n\nBusque a los responsables y cuide de su familia.\n\nLeo"),
+    ("pl", "Pani Minister,\n\nCzy pielęgniarka mogłaby wkrótce odwiedzić Anę?\n\nLeon"),
+    ("de", "Sehr geehrte Frau Ministerin,\n\nkann eine Ärztin bald nach Ana schauen?\n\nLeo"),
+    ("de", "Sehr geehrte Frau Ministerin,\n\nschicken Sie einen Arzt zu Ana.\n\nLeo"),
+])
+def test_a_request_as_a_question_or_a_plain_imperative_counts(lang, text):
+    assert "no_request" not in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
