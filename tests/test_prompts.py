@@ -417,3 +417,47 @@ def test_the_write_page_guides_in_polish_and_german(app, tmp_path, kind, lang, c
         assert starter, (step.id, step.starters[0])
         if number + 1 < len(steps):
             no_error(at.button(key=f"go-{number + 1}").click().run())
+
+
+# --- a new letter starts in its language ----------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "kind", "greeting", "closing"), [
+    ("en", "appeal", "Dear Sir or Madam,", "Yours sincerely,"),
+    ("en", "solidarity", "Dear Yecenia Armenta,", "With warm wishes,"),
+    ("pl", "appeal", "Szanowni Państwo,", "Z wyrazami szacunku"),
+    ("pl", "solidarity", "Dzień dobry, Yecenia Armenta!", "Serdecznie pozdrawiam"),
+    ("de", "appeal", "Sehr geehrte Damen und Herren,", "Mit freundlichen Grüßen"),
+    ("fr", "solidarity", "Bonjour Yecenia Armenta,", "Avec toute mon amitié,"),
+])
+def test_a_new_letter_opens_and_closes_in_the_visitors_language(cases, lang, kind, greeting,
+                                                                  closing):
+    draft = prompts.new_draft(cases.get("yecenia-armenta"), kind, lang)
+    assert (draft.greeting, draft.closing) == (greeting, closing)
+    plain = letters.start(cases.get("yecenia-armenta"), kind)  # English, as before
+    assert lang != "en" or (plain.greeting, plain.closing) == (greeting, closing)
+
+
+def test_the_case_files_own_salutation_and_greeting_are_kept(cases):
+    from dataclasses import replace as changed
+    case = cases.get("yecenia-armenta")
+    case = changed(case, appeal=changed(case.appeal, salutation="Señor Gobernador"),
+                   solidarity=changed(case.solidarity, greeting="Querida"))
+    assert prompts.new_draft(case, "appeal", "de").greeting == "Señor Gobernador,"
+    assert prompts.new_draft(case, "solidarity", "pl").greeting == "Querida, Yecenia Armenta!"
+    switched = prompts.redraft(prompts.new_draft(case, "appeal", "de"), case, "solidarity", "de")
+    assert switched.closing == "Herzliche Grüße"
+
+
+def test_a_practice_letter_says_so_in_its_language(cases):
+    case = cases.get("yecenia-armenta")
+    assert letters.practice_line(case) == \
+        "Practice letter — Write for Rights 2015 case; do not post."
+    polish = letters.compose(prompts.new_draft(case, "solidarity", "pl"), case, lang="pl")
+    assert polish.practice == "List ćwiczebny — sprawa z Maratonu Pisania Listów 2015; nie wysyłać."
+
+
+@pytest.mark.parametrize(("lang", "greeting"), [("pl", "Dzień dobry"), ("de", "Hallo")])
+def test_the_write_page_starts_the_letter_in_the_visitors_language(app, lang, greeting):
+    app.session_state["w4r.lang"] = lang
+    at = write_for(app, kind="solidarity")
+    assert at.session_state["w4r.draft"].greeting.startswith(greeting)

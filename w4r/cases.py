@@ -124,9 +124,10 @@ class Case:
 
     @property
     def practice(self) -> str:
-        """The line a past case's letters carry: they are practice, never posted ('' if current)."""
-        return (f"Practice letter — Write for Rights {self.year} case; do not post."
-                if self.is_past else "")
+        """The line a past case's letters carry: they are practice, never posted ('' if current);
+        an i18n.Text, so a letter in another language says it in that language."""
+        return (i18n.Text(i18n.N_("Practice letter — Write for Rights {year} case; do not post."),
+                          year=str(self.year)) if self.is_past else "")
 
 
 @dataclass

@@ -117,6 +117,12 @@ def subject_line(case: Case, lang: str = "en") -> str:
     return f"{prefix}{case.name}"
 
 
+def practice_line(case: Case, lang: str = "en") -> str:
+    """A past case's practice line in the letter's language ('' for this year's cases)."""
+    line = case.practice
+    return line.translated(lang) if isinstance(line, Text) else line
+
+
 def compose(draft: Draft, case: Case, day: date | None = None, lang: str = "en", *,
             subject: str = "", sender_town: str = "") -> Letter:
     """Turn a draft into the letter that will be printed (subject and sender town optional)."""
@@ -135,7 +141,7 @@ def compose(draft: Draft, case: Case, day: date | None = None, lang: str = "en",
                   paragraphs=paragraphs, closing=clean(draft.closing).strip(),
                   name=clean(draft.name).strip(), lang=lang,
                   sender_town=clean(sender_town).strip(), subject=clean(subject).strip(),
-                  practice=case.practice)
+                  practice=practice_line(case, lang))
 
 
 def for_print(draft: Draft, case: Case, day: date | None = None, lang: str = "en",

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from w4r import config, untrusted
 from w4r.cases import Case, Problem, text_in, unexpected
+from w4r import letters
 from w4r.letters import FIELDS
 
 log = logging.getLogger(__name__)
@@ -339,6 +340,26 @@ def steps(kind: str, lang: str = FALLBACK_LANG, simple: bool = False,
     if case is None:
         return found
     return tuple(_filled(step, case, prompts.neutral) for step in found)
+
+
+def new_draft(case: Case, kind: str, lang: str = FALLBACK_LANG) -> letters.Draft:
+    """A new draft whose greeting and closing are the first ones the language's prompts offer
+    ("Szanowni Państwo,"); a salutation or greeting the case file gives is kept as it is."""
+    return _in_language(letters.start(case, kind), case, lang)
+
+
+def redraft(draft: letters.Draft, case: Case, kind: str,
+            lang: str = FALLBACK_LANG) -> letters.Draft:
+    """A draft switched to another kind, in the language's greeting and closing."""
+    return _in_language(letters.restart(draft, case, kind), case, lang)
+
+
+def _in_language(draft: letters.Draft, case: Case, lang: str) -> letters.Draft:
+    offered = {step.field: step.starters for step in steps(draft.kind, lang, case=case)}
+    own = case.appeal.salutation if draft.kind == "appeal" else case.solidarity.greeting
+    greeting = draft.greeting if own or not offered.get("greeting") else offered["greeting"][0]
+    closing = offered["closing"][0] if offered.get("closing") else draft.closing
+    return replace(draft, greeting=greeting, closing=closing)
 
 
 def _filled(step: Step, case: Case, neutral: dict[str, str]) -> Step:

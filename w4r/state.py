@@ -17,7 +17,8 @@ from typing import TypeVar
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from w4r import access, config, db, drafts, i18n, letters, links, pdf, sessions, tally, terms
+from w4r import (access, config, db, drafts, i18n, letters, links, pdf, prompts, sessions, tally,
+                 terms)
 from w4r.cases import Case
 
 _SESSION = "w4r.session"
@@ -125,9 +126,9 @@ def begin(case: Case, kind: str) -> letters.Draft:
     current = draft()
     if current and current.case_id == case.id and not is_counted(current.submission_id):
         if current.kind != kind:
-            _replace(letters.restart(current, case, kind))
+            _replace(prompts.redraft(current, case, kind, ui_lang()))
         return draft()
-    _replace(letters.start(case, kind))
+    _replace(prompts.new_draft(case, kind, ui_lang()))
     return draft()
 
 
@@ -138,7 +139,7 @@ def switch_kind(case: Case) -> None:
     kind = st.session_state.get(_WIDGET + "kind")
     current = draft()
     if current and kind in terms.LETTER_KINDS and kind != current.kind:
-        restarted = letters.restart(current, case, kind)
+        restarted = prompts.redraft(current, case, kind, ui_lang())
         if is_counted(current.submission_id):
             restarted = replace(restarted, submission_id=tally.new_submission_id())
         _replace(restarted)
