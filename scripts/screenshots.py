@@ -4,6 +4,8 @@
     .venv/bin/python scripts/screenshots.py kiosk-display   (only the kiosk's contrast and
                                                              larger-text shots)
     .venv/bin/python scripts/screenshots.py phone           (only the phone-size shots)
+    .venv/bin/python scripts/screenshots.py languages       (only the composer in Polish
+                                                             and German)
 
 Starts the app like the end-to-end test does (tests/e2e_support.py) on a free port, against a
 temporary database that already holds a few counted letters, so the tally looks alive. Needs the
@@ -63,6 +65,8 @@ def prefill(path: Path) -> int:
                         kiosk=True)
         sessions.create(database, "Town hall", kind="event", code="HALL", kiosk=True,
                         idle_seconds=15)  # a short idle time: the "Still there?" warning
+        for lang, name in LANGUAGE_CLASSES.items():  # a class writing in Polish, one in German
+            sessions.create(database, name, code=f"{lang.upper()}2026", language=lang)
         found = load_cases(PROJECT_DIR / "content" / "cases")
         n = 0
         for case_id, kind, message, name in KEPT_LETTERS:
@@ -140,6 +144,31 @@ def walk_steps(page, kind: str, typed: list, url: str) -> None:
             e2e.wait_for_app(page)
 
 
+LANGUAGE_CLASSES = {"pl": "Klasa 7B", "de": "Klasse 7b"}
+# What a pupil writes in the composer's message step, in each language (no fact about the person).
+LANGUAGE_MESSAGES = {"pl": "Nie jesteś sama. Cała nasza klasa myśli dziś o tobie.",
+                     "de": "Du bist nicht allein. Unsere ganze Klasse denkt heute an dich."}
+
+
+def take_languages(url: str, browser) -> None:
+    """The composer as a class writing in Polish and one writing in German sees it."""
+    for lang in LANGUAGE_CLASSES:
+        page = e2e.new_page(browser)
+        page.goto(f"{str(url).rstrip('/')}/cases?s={lang.upper()}2026")  # the class's link
+        e2e.wait_for_app(page)
+        page.locator(".st-key-yecenia-armenta-solidarity button >> visible=true").first.click()
+        e2e.wait_for_app(page)
+        page.locator(".st-key-w4r-step-nav button").nth(1).click()  # Next, in any language
+        e2e.wait_for_app(page)
+        field = page.locator('[data-testid="stMain"] textarea').first
+        field.fill(LANGUAGE_MESSAGES[lang])
+        field.press("Tab")
+        e2e.wait_for_app(page)
+        e2e.assert_no_traceback(page, f"composer in {lang}", url)
+        full_page(page, f"composer/{lang}-solidarity-2.png")
+        page.context.close()
+
+
 def take(url: str, browser, workdir: Path) -> None:
     page = e2e.new_page(browser)
     page.goto(url)
@@ -182,6 +211,7 @@ def take(url: str, browser, workdir: Path) -> None:
     take_kiosk(url, browser, "fr")
     take_kiosk_display(url, browser)
     take_phone(url, browser)
+    take_languages(url, browser)
 
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(letter),
                     str(OUT / "6-letter")], check=True)
@@ -339,6 +369,8 @@ def main() -> int:
                     take_kiosk_display(url, browser)
                 elif sys.argv[1:] == ["phone"]:  # only the phone-size shots
                     take_phone(url, browser)
+                elif sys.argv[1:] == ["languages"]:  # only the composer in pl and de
+                    take_languages(url, browser)
                 else:
                     take(url, browser, Path(tmp))
             finally:
