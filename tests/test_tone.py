@@ -911,6 +911,18 @@ def test_a_demand_beyond_any_ask_is_reported(lang, text):
     ("en", "I urge you to make the minister resign.", "Call on the minister to resign."),
     ("fr", "Je demande des sanctions contre les responsables.", "Demandez des sanctions contre les responsables."),
     ("en", "No one should be jailed for a blog. Please ensure he sees a doctor.", MEDICAL),
+    ("en", "She was arrested for calling for the minister's resignation. Please ensure she sees "
+           "a doctor.", MEDICAL),
+    ("fr", "Elle a été arrêtée pour avoir demandé la démission du ministre. Veillez à ce qu'elle "
+           "voie un médecin.", MEDICAL),
+    ("fr", "Personne ne devrait être emprisonné pour un blog. Veillez à ce qu'il voie un "
+           "médecin.", MEDICAL),
+    ("es", "Fue detenida por pedir la dimisión del ministro. Le pido que vea a un médico.", MEDICAL),
+    ("pl", "Nikt nie powinien zostać aresztowany za bloga. Proszę zapewnić mu lekarza.", MEDICAL),
+    ("de", "Die Demonstranten forderten den Rücktritt des Ministers. Bitte sorgen Sie für einen "
+           "Arzt.", MEDICAL),
+    ("de", "Niemand sollte eingesperrt werden, weil er bloggt. Bitte sorgen Sie für einen "
+           "Arzt.", MEDICAL),
 ])
 def test_a_demand_the_case_asks_for_or_a_negated_one_is_not_beyond_the_ask(lang, text, ask):
     assert "beyond_ask" not in rules_of(text, kind="appeal", lang=lang, ask=ask)
