@@ -843,3 +843,147 @@ def test_surnames_and_harmless_words_that_begin_like_insults_pass(lang, text):
 ])
 def test_a_request_as_a_question_or_a_plain_imperative_counts(lang, text):
     assert "no_request" not in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
+
+
+# --- families of meaning (rules frozen for batch 8) ------------------------------------------
+# New sentences written for these tests (not from the labelled batches); each was reported
+# wrongly by the rules frozen for batch 7 (commit 372f9bb) unless it guards a kind reading.
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "You and everyone in that prison will regret this."),
+    ("en", "You and the men who guard her are going to answer for it."),
+    ("en", "Officials like you pay for it in the end."),
+    ("en", "Your time is coming, Minister."),
+    ("en", "Someone should do the same thing to you."),
+    ("en", "You won't sleep peacefully after this."),
+    ("en", "Karma never forgets."),
+    ("fr", "Vous et tous vos gardiens allez le regretter."),
+    ("fr", "Les gens comme vous finissent par le payer."),
+    ("fr", "Votre heure viendra, Monsieur le Ministre."),
+    ("fr", "On devrait vous faire la même chose."),
+    ("es", "Usted y todos sus carceleros responderán por esto."),
+    ("es", "La gente como usted siempre termina pagando."),
+    ("es", "Ya les llegará su hora."),
+    ("es", "Ojalá les pase lo mismo."),
+    ("pl", "Prędzej czy później Pan za to odpowie."),
+    ("pl", "Pan i wszyscy Pana strażnicy tego odpokutują."),
+    ("pl", "Tacy jak Pan zawsze w końcu płacą."),
+    ("pl", "Przyjdzie kolej na was."),
+    ("pl", "Niech pana spotka to samo."),
+    ("de", "Sie und Ihr ganzes Ministerium werden das eines Tages teuer bezahlen."),
+    ("de", "Leute wie Sie zahlen am Ende immer."),
+    ("de", "Ihre Zeit wird kommen, Herr Minister."),
+    ("de", "Man sollte mit Ihnen das Gleiche machen."),
+])
+def test_a_consequence_fate_or_the_same_harm_aimed_at_the_addressee_blocks(lang, text):
+    assert "threat" in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "If you release him, you and your ministry will never regret it."),
+    ("en", "We will be waiting for your reply."),
+    ("fr", "Vous et votre équipe n'allez pas le regretter."),
+    ("pl", "Nie pożałuje Pan tej decyzji."),
+    ("de", "Sie und Ihre Mitarbeiter werden es nicht bereuen."),
+])
+def test_a_kind_or_negated_consequence_is_not_a_threat(lang, text):
+    assert "threat" not in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "I also want the prison governor to resign."),
+    ("en", "My class will boycott products from your country."),
+    ("en", "Britain should cut aid to your government."),
+    ("fr", "J'exige aussi la démission du directeur de la prison."),
+    ("fr", "Nous réclamerons des sanctions contre votre pays."),
+    ("es", "Además pido la dimisión del director de la cárcel."),
+    ("es", "Apoyaré un boicot a sus productos."),
+    ("pl", "Domagam się też dymisji dyrektora więzienia."),
+    ("pl", "Będziemy namawiać do bojkotu waszych produktów."),
+    ("de", "Außerdem fordere ich den Rücktritt des Gefängnisdirektors."),
+    ("de", "Wir werden Sanktionen gegen Ihr Land fordern."),
+])
+def test_a_demand_beyond_any_ask_is_reported(lang, text):
+    assert "beyond_ask" in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
+
+
+@pytest.mark.parametrize("lang, text, ask", [
+    ("en", "I urge you to make the minister resign.", "Call on the minister to resign."),
+    ("fr", "Je demande des sanctions contre les responsables.", "Demandez des sanctions contre les responsables."),
+    ("en", "No one should be jailed for a blog. Please ensure he sees a doctor.", MEDICAL),
+    ("en", "She was arrested for calling for the minister's resignation. Please ensure she sees "
+           "a doctor.", MEDICAL),
+    ("fr", "Elle a été arrêtée pour avoir demandé la démission du ministre. Veillez à ce qu'elle "
+           "voie un médecin.", MEDICAL),
+    ("fr", "Personne ne devrait être emprisonné pour un blog. Veillez à ce qu'il voie un "
+           "médecin.", MEDICAL),
+    ("es", "Fue detenida por pedir la dimisión del ministro. Le pido que vea a un médico.", MEDICAL),
+    ("pl", "Nikt nie powinien zostać aresztowany za bloga. Proszę zapewnić mu lekarza.", MEDICAL),
+    ("de", "Die Demonstranten forderten den Rücktritt des Ministers. Bitte sorgen Sie für einen "
+           "Arzt.", MEDICAL),
+    ("de", "Niemand sollte eingesperrt werden, weil er bloggt. Bitte sorgen Sie für einen "
+           "Arzt.", MEDICAL),
+])
+def test_a_demand_the_case_asks_for_or_a_negated_one_is_not_beyond_the_ask(lang, text, ask):
+    assert "beyond_ask" not in rules_of(text, kind="appeal", lang=lang, ask=ask)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Only rats would beat a nurse."),
+    ("en", "It takes a pig to hit a prisoner."),
+    ("fr", "Seules des bêtes peuvent enfermer une infirmière."),
+    ("fr", "Il faut être une brute pour frapper un prisonnier."),
+    ("es", "Solo unas ratas encierran a una enfermera."),
+    ("es", "Hay que ser un animal para pegar a un preso."),
+    ("pl", "Tylko bydlęta mogą bić pielęgniarza."),
+    ("pl", "Trzeba być potworem, żeby bić więźnia."),
+    ("de", "Nur Schweine schlagen einen Gefangenen."),
+    ("de", "Die Richter sind Hampelmänner."),
+])
+def test_only_a_x_would_insults_block(lang, text):
+    assert "insult" in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Only farm animals lived in our village. Please ensure he sees a doctor."),
+    ("en", "Please ensure he sees a doctor.\n\nYours,\nDr Amir Shitole"),
+    ("de", "Bitte sorgen Sie für einen Arzt.\n\nMit freundlichen Grüßen\nDr. Petra Arsch, Ärztin"),
+])
+def test_farm_talk_and_a_signature_surname_are_not_insults(lang, text):
+    assert "insult" not in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Dear Minister,\n\nIt is essential that Ana sees a doctor this week.\n\nLeo"),
+    ("en", "Dear Minister,\n\nThe charges against Ana must be dropped.\n\nLeo"),
+    ("fr", "Madame,\n\nMerci d'autoriser Ana à voir un médecin.\n\nLéo"),
+    ("fr", "Madame,\n\nIl est indispensable qu'Ana voie un médecin.\n\nLéo"),
+    ("es", "Señora:\n\n¿Me puede decir si Ana verá a un médico?\n\nLeo"),
+    ("es", "Señora:\n\nEs imprescindible que Ana vea a un médico.\n\nLeo"),
+    ("pl", "Pani Minister,\n\nWnoszę o zapewnienie Anie opieki lekarza.\n\nLeon"),
+    ("pl", "Pani Minister,\n\nZwracam się do Pani z prośbą o lekarza dla Any.\n\nLeon"),
+    ("de", "Sehr geehrte Frau Ministerin,\n\nich rufe Sie eindringlich auf, Ana einen Arzt zu schicken.\n\nLeo"),
+    ("de", "Sehr geehrte Frau Ministerin,\n\nes ist unerlässlich, dass Ana einen Arzt sieht.\n\nLeo"),
+])
+def test_a_polite_request_in_other_words_counts(lang, text):
+    assert "no_request" not in rules_of(text, kind="appeal", lang=lang, ask=MEDICAL)
+
+
+@pytest.mark.parametrize("text", [
+    "Liebe Ana, vor Weihnachten bist du draußen, ganz sicher!",
+    "Liebe Ana, bald stehst du wieder im Klassenzimmer, ganz sicher.",
+])
+def test_german_certainty_with_the_verb_at_the_end_is_a_promise(text):
+    assert "promise" in rules_of(text, kind="solidarity", lang="de", religious_content=False)
+
+
+def test_german_hope_with_the_verb_at_the_end_is_not_a_promise():
+    text = "Liebe Ana, ich hoffe, dass sie dich bald freilassen werden."
+    assert "promise" not in rules_of(text, kind="solidarity", lang="de", religious_content=False)
+
+
+def test_one_scan_of_all_patterns_finds_what_the_patterns_find_one_by_one():
+    rule = next(r for r in tone.load_rules("en").rules if r.id == "beyond_ask" and r.any_of)
+    for text in ("I also want the governor to resign.", "Please ensure he sees a doctor."):
+        one_by_one = any(p.search(text) for p in rule.patterns)
+        assert bool(rule.any_of.search(text)) is one_by_one

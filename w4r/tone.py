@@ -82,6 +82,8 @@ class Rule:
     folded: tuple[re.Pattern, ...] = ()  # the patterns as they read folded text (see fold)
     data: bool = False  # patterns about digits or @: also read the text as written
     folded_exceptions: tuple[re.Pattern, ...] = ()
+    any_of: re.Pattern | None = None  # all patterns in one: one scan tells whether any matches
+    folded_any_of: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -274,7 +276,21 @@ def _parse_rule(raw: Any, where: str, file: str, problems: list[str]) -> Rule | 
         max_chars=limits["max_chars"] or 0, max_words=limits["max_words"] or 0,
         similarity=similarity, folded=tuple(_folded(p) for p in patterns),
         data=any("\\d" in p.pattern or "@" in p.pattern for p in patterns),
-        folded_exceptions=tuple(_folded(p) for p in exceptions))
+        folded_exceptions=tuple(_folded(p) for p in exceptions),
+        any_of=_any_of(patterns), folded_any_of=_any_of([_folded(p) for p in patterns]))
+
+
+def _any_of(patterns: Sequence[re.Pattern]) -> re.Pattern | None:
+    """One regex matching where any of several patterns matches (a quick first scan), or None."""
+    if len(patterns) < 2:
+        return None
+    sources = [re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in patterns]
+    if any(re.search(r"\\\d|\(\?P=", s) for s in sources):  # back-references would shift
+        return None
+    try:
+        return re.compile("|".join(f"(?:{s})" for s in sources), re.IGNORECASE | re.MULTILINE)
+    except re.error:
+        return None
 
 
 def _folded(pattern: re.Pattern) -> re.Pattern:
@@ -545,6 +561,9 @@ def _matches(rule: Rule, text: str, folded: bool = False) -> list[tuple[int, int
     found = []
     patterns, exceptions = ((rule.folded, rule.folded_exceptions) if folded
                             else (rule.patterns, rule.exceptions))
+    any_of = rule.folded_any_of if folded else rule.any_of
+    if any_of is not None and not any_of.search(text):
+        return []  # no pattern matches anywhere: one scan instead of one per pattern
     for pattern in patterns:
         for m in pattern.finditer(text):
             span = m.span("span") if "span" in pattern.groupindex and m.group("span") else None
