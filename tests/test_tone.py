@@ -692,15 +692,15 @@ def test_spans_point_at_disguised_words_in_decomposed_unicode_text():
     assert found == ["idi0ts", "bande de porcs"]
 
 
-def test_a_3000_character_letter_is_checked_in_a_few_milliseconds():
-    text = (POLITE_APPEAL + " ") * (3000 // len(POLITE_APPEAL) + 1)
-    text = text[:3000]
-    for lang in ("en", "fr", "es", "pl", "de"):
-        tone.check(text, kind="appeal", lang=lang, ask=MEDICAL)  # load the rules once
-        started = time.perf_counter()
-        for _ in range(5):
-            tone.check(text, kind="appeal", lang=lang, ask=MEDICAL)
-        assert (time.perf_counter() - started) / 5 < 0.05  # generous for slow CI; ~3-6 ms here
+def test_a_3000_character_letter_is_checked_whole_in_every_language():
+    """(Its speed is measured by scripts/bench_tone.py, never asserted here: docs/TONE.md.)"""
+    polite = ((POLITE_APPEAL + " ") * (3000 // len(POLITE_APPEAL) + 1))[:3000]
+    for lang, word in (("en", "idiots"), ("fr", "idiots"), ("es", "idiotas"), ("pl", "idioci"),
+                       ("de", "Idioten")):
+        text = f"{polite} {word}!"
+        found = tone.check(text, kind="appeal", lang=lang, ask=MEDICAL)
+        assert all(0 <= f.start <= f.end <= len(text) for f in found)
+        assert word in [text[f.start:f.end] for f in found if f.rule == "insult"], lang
 
 
 @pytest.mark.parametrize("lang, formal", [
