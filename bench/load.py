@@ -138,17 +138,18 @@ def serve_w4r() -> Iterator[Server]:
 
 @contextlib.contextmanager
 def serve_bare() -> Iterator[Server]:
-    """bench/bare_app.py served the same way (`streamlit run`, loopback, its own SQLite file)."""
+    """bench/bare_app.py served the same way (`streamlit run`, loopback, its own SQLite file),
+    with Streamlit's default settings (not w4r's .streamlit/config.toml)."""
     with tempfile.TemporaryDirectory(prefix="w4r-bare-") as tmp:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         database = Path(tmp) / "bare.db"
         with open(Path(tmp) / "streamlit.log", "wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "bench/bare_app.py",
+            process = subprocess.Popen(  # from its own folder: Streamlit's default settings
+                [sys.executable, "-m", "streamlit", "run", str(ROOT / "bench" / "bare_app.py"),
                  "--server.port", str(port), "--server.address", "127.0.0.1",
                  "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                cwd=ROOT, env=dict(os.environ, BARE_DB=str(database)),
+                cwd=tmp, env=dict(os.environ, BARE_DB=str(database)),
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
         try:

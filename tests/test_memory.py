@@ -42,3 +42,26 @@ def test_objects_made_after_settling_are_still_collected(fresh):
     first.other, second.other = second, first  # a cycle only the collector can free
     del first, second
     assert gc.collect() >= 2
+
+
+def test_the_server_watches_no_source_files():
+    """Streamlit's source watcher resolves every imported module's path at the end of each new
+    session's first run, on the event loop: 60% of the server's time while a class arrives
+    (docs/BENCHMARKS.md, "A class arriving"). The app's own config turns it off."""
+    import tomllib
+    from pathlib import Path
+    config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml")
+                           .read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+
+
+def test_no_full_collection_after_every_run():
+    """Streamlit's collection after every run walked all sessions' objects (a third of the
+    server's time with 60 pupils); Python's generational collector still frees cycles
+    (bench/churn.py measures memory over 30 minutes of pupils coming and going)."""
+    import tomllib
+    from pathlib import Path
+    config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml")
+                           .read_text(encoding="utf-8"))
+    assert config["runner"]["postScriptGC"] is False
+    assert gc.isenabled()
