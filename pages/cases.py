@@ -6,6 +6,8 @@ from w4r import state, ui
 from w4r.ui import _, case_cards as case_ui
 
 ui.entered_through_app()
+if state.chosen():  # a card's button started the letter: go and write it, drawing nothing here
+    st.switch_page(ui.PAGES["write"])
 
 database = ui.database()
 session = ui.current_session(database, state.session_code())
@@ -32,8 +34,7 @@ for row_start in range(0, len(found.cases), 2):
                 case_ui.story(case)
                 case_ui.sources(case)
             for kind, column_ in zip(session.kinds, st.columns(2)):
-                if column_.button(_(ui.KIND_LABELS[kind]), key=f"{case.id}-{kind}",
-                                  help=_(ui.KIND_HELP[kind]), width="stretch",
-                                  type="primary" if kind == "solidarity" else "secondary"):
-                    state.begin(case, kind)
-                    st.switch_page(ui.PAGES["write"])
+                column_.button(_(ui.KIND_LABELS[kind]), key=f"{case.id}-{kind}",
+                               help=_(ui.KIND_HELP[kind]), width="stretch",
+                               type="primary" if kind == "solidarity" else "secondary",
+                               on_click=state.choose, args=(case, kind))

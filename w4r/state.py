@@ -41,6 +41,7 @@ _ONCE = "w4r.once."
 _PROJECTOR_LINK = "w4r.projector_link"
 _COOKIE_READ = "w4r.cookie_read"
 _COOKIE_WRITTEN = "w4r.cookie_written"
+_CHOSEN = "w4r.chosen"
 SIGNIN_COOKIE = "w4r_signin"  # the organizer's sign-in token, kept across a reload
 _STORAGE = "w4r.storage_problem"
 _TOKEN = "w4r.draft.token"
@@ -130,6 +131,17 @@ def begin(case: Case, kind: str) -> letters.Draft:
         return draft()
     _replace(prompts.new_draft(case, kind, ui_lang()))
     return draft()
+
+
+def choose(case: Case, kind: str) -> None:
+    """Callback of a case card's button: start (or keep) the letter, and remember to go to it."""
+    begin(case, kind)
+    st.session_state[_CHOSEN] = True
+
+
+def chosen() -> bool:
+    """True once after a case card's button: the page should switch to Write before drawing."""
+    return bool(st.session_state.pop(_CHOSEN, False))
 
 
 def switch_kind(case: Case) -> None:
