@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run kiosk test screenshots bench bench-load clean
+.PHONY: run kiosk test screenshots bench bench-load bench-churn clean
 
 $(VENV)/installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,14 @@ bench: $(VENV)/installed  ## print start-up, PDF and tally figures (see docs/BEN
 	$(PY) bench/pdf.py
 	$(PY) bench/tally.py
 	$(PY) bench/gc_pause.py
+	$(PY) bench/first_page.py
 	$(MAKE) --no-print-directory bench-load
 
 bench-load: $(VENV)/installed  ## 10, 30, 60, 120 pupils over the websocket, beside a bare app (~35 min)
 	$(PY) bench/load.py --writers 10 30 60 120 --duration 60 --think 5
+
+bench-churn: $(VENV)/installed  ## 60 pupils coming and going for 30 minutes: memory by minute
+	$(PY) bench/churn.py --writers 60 --duration 1800
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,5 +1,6 @@
-"""Memory of the server process: what lives as long as the process stays out of the full
-garbage collection that Streamlit runs after every script run (`runner.postScriptGC`).
+"""Memory of the server process: what lives as long as the process stays out of full garbage
+collections (Python's own, and Streamlit's after every script run where `runner.postScriptGC`
+is on; w4r's .streamlit/config.toml turns that one off: docs/BENCHMARKS.md).
 
 The server holds ~130,000 objects that never die: modules, classes, functions, the fonts and
 tone rules (sqlite-utils, fpdf2 with fontTools and deep-translator bring most of them). A full
