@@ -61,6 +61,7 @@ def test_a_visitor_writes_counts_and_is_thanked_with_the_new_total(kiosk, db_pat
     no_error(button(at, "Next visitor").click().run())
     assert button(at, "Touch to write")
     assert "w4r.draft" not in at.session_state
+    assert "1 actions" not in page_html(at) and "action here so far" in page_html(at)
 
 
 def test_an_unsafe_letter_cannot_be_counted(kiosk):

@@ -61,7 +61,8 @@ def kiosk_banner(totals: tally.Totals) -> None:
     """The event's total in big digits, for people walking past."""
     st.html(f'<div class="w4r-kiosk-count">{html.escape(number(totals.total))}</div>'
             '<div class="w4r-kiosk-label">'
-            + html.escape(_("actions here so far") + " · " + actions_line(totals)) + "</div>")
+            + html.escape(_n("action here so far", "actions here so far", totals.total)
+                          + " · " + actions_line(totals)) + "</div>")
 
 
 def add_again(entry: str, action: tally.Action, case_name: str) -> None:
