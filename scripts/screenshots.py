@@ -144,6 +144,14 @@ def walk_steps(page, kind: str, typed: list, url: str) -> None:
             e2e.wait_for_app(page)
 
 
+def fill_first_text_area(page, text: str) -> None:
+    """Type into the page's first text area and leave it, as a pupil does; wait for the rerun."""
+    field = page.locator('[data-testid="stMain"] textarea').first
+    field.fill(text)
+    field.press("Tab")
+    e2e.wait_for_app(page)
+
+
 LANGUAGE_CLASSES = {"pl": "Klasa 7B", "de": "Klasse 7b"}
 # What a pupil writes in the composer's message step, in each language (no fact about the person).
 LANGUAGE_MESSAGES = {"pl": "Nie jesteś sama. Cała nasza klasa myśli dziś o tobie.",
@@ -160,10 +168,7 @@ def take_languages(url: str, browser) -> None:
         e2e.wait_for_app(page)
         page.locator(".st-key-w4r-step-nav button").nth(1).click()  # Next, in any language
         e2e.wait_for_app(page)
-        field = page.locator('[data-testid="stMain"] textarea').first
-        field.fill(LANGUAGE_MESSAGES[lang])
-        field.press("Tab")
-        e2e.wait_for_app(page)
+        fill_first_text_area(page, LANGUAGE_MESSAGES[lang])
         e2e.assert_no_traceback(page, f"composer in {lang}", url)
         full_page(page, f"composer/{lang}-solidarity-2.png")
         page.context.close()
@@ -237,10 +242,7 @@ def take_kiosk(url: str, browser, lang: str) -> None:
     full_page(page, f"kiosk/{lang}-2-choose.png")
     page.locator(".st-key-kiosk-yecenia-armenta-solidarity button").click()
     e2e.wait_for_app(page)
-    field = page.locator("textarea").first
-    field.fill(KIOSK_MESSAGE[lang])
-    field.press("Tab")
-    e2e.wait_for_app(page)
+    fill_first_text_area(page, KIOSK_MESSAGE[lang])
     e2e.assert_no_traceback(page, f"kiosk write ({lang})", url)
     full_page(page, f"kiosk/{lang}-3-write.png")
     page.locator('[data-testid="stMain"] button').filter(has_text="check_circle").click()
