@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from w4r import letters, pdf
+from w4r import letters, pdf, sheets
 
 DAY = date(2026, 11, 20)
 MM = 72 / 25.4
@@ -295,17 +295,17 @@ def test_the_rendered_page_has_the_paper_proportions(case, tmp_path):
 
 def test_font_faces_are_read_once_per_process_and_documents_stay_apart(case):
     pdf.build(make_letter(case, message="Warm up."))  # every face this letter needs, read
-    before = pdf._parsed_face.cache_info()
+    before = sheets._parsed_face.cache_info()
     # Two documents open at once: the first is written after the second was built, so a
     # face subset in place for one must not be the other's.
     family = pdf.fonts.plan(["Quiet zebra"]).families[0]
-    first = pdf.Sheets()
+    first = sheets.Sheets()
     first.add_page()
     first.set_font(family.name, first.load(family), 12)
     first.cell(text="Quiet zebra")
     second = pdf.build(make_letter(case, message="Hope for Yecenia, 2026."))
     first_text = squash(PdfReader(io.BytesIO(bytes(first.output()))).pages[0].extract_text())
-    after = pdf._parsed_face.cache_info()
+    after = sheets._parsed_face.cache_info()
     assert after.misses == before.misses, "no face was read again"
     assert after.hits > before.hits
     assert first_text == "Quiet zebra"

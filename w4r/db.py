@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
+import sys
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -12,9 +13,29 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from w4r import config
+
+
+def _import_sqlite_utils() -> type:
+    """sqlite-utils' Database, imported with pandas and numpy out of sight.
+
+    sqlite-utils imports pandas and numpy when they are installed (Streamlit installs them) only
+    to map their value types to column types; w4r never stores such values. Importing them cost
+    a server's first page about 0.9 s and 40,000 objects the collector then walks. A page that
+    needs pandas (a chart) still imports it as usual: it is hidden only during this import.
+    """
+    hidden = [name for name in ("pandas", "numpy") if name not in sys.modules]
+    sys.modules.update(dict.fromkeys(hidden))  # None: "import pandas" raises ImportError
+    try:
+        from sqlite_utils import Database as database_class
+    finally:
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+    return database_class
+
+
+Database = _import_sqlite_utils()
 
 BUSY_TIMEOUT_MS = 10_000  # the CLI and migrations: a person at a terminal can wait
 APP_BUSY_MS = 600  # the app: a short wait per try, retried with a visible message (w4r.ui.storage)

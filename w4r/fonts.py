@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools.ttLib import TTCollection, TTFont
-
 from w4r.config import FONTS_DIR
 
 CJK_ENV = "W4R_CJK_FONT"
@@ -207,6 +205,7 @@ def cjk_region(text: str, lang: str = "") -> str:
 @lru_cache(maxsize=16)
 def _face_names(path: Path) -> tuple[str, ...]:
     """The family names of the faces of a font collection, in order."""
+    from fontTools.ttLib import TTCollection  # fontTools: imported when a font is first read
     collection = TTCollection(str(path), lazy=True)
     try:
         return tuple(str(font["name"].getDebugName(1) or "") for font in collection.fonts)
@@ -253,6 +252,7 @@ def family_for(script: str, text: str = "", lang: str = "",
 @lru_cache(maxsize=32)
 def covered(face: Face) -> frozenset[int]:
     """The code points a font face has glyphs for."""
+    from fontTools.ttLib import TTFont  # fontTools: imported when a font is first read
     with TTFont(str(face.path), lazy=True, fontNumber=face.index) as font:
         return frozenset(font.getBestCmap())
 
