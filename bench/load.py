@@ -66,6 +66,7 @@ ACK = "is counted"  # in the success box after a count: "Thank you! Your letter 
 TIMEOUT_S = 90.0
 IDLE_S = 5.0
 EARLY = ForwardMsg.FINISHED_EARLY_FOR_RERUN
+FRAGMENT_RUN = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 COMPILE_ERROR = ForwardMsg.FINISHED_WITH_COMPILE_ERROR
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -174,6 +175,7 @@ class Widget:
     type: str
     label: str
     disabled: bool = False
+    fragment: str = ""  # the st.fragment it was drawn in: its rerun is that fragment's only
 
 
 class Tab:
@@ -185,7 +187,9 @@ class Tab:
         self.page_hash = ""
         self.values: dict[str, str] = {}  # widget id -> the text the tab holds for it
         self.widgets: list[Widget] = []  # drawn by the last run
-        self.texts: list[str] = []  # markdown and alert bodies of the last run
+        self.texts: list[tuple[str, str]] = []  # (fragment, body) of markdown and alerts shown
+        self.running: str = ""  # the fragment whose rerun is running ("" for the whole script)
+        self.fragment_runs = 0  # runs of one st.fragment only (the rest of the page untouched)
         self.cache: dict[str, ForwardMsg] = {}  # cacheable messages by hash, as the browser keeps
 
     async def open(self) -> float:
@@ -216,18 +220,21 @@ class Tab:
         raise Failed(f"no {types[0]} {label or prefix or key!r} on the page")
 
     async def click(self, widget: Widget) -> float:
-        """Click a button: one rerun with its trigger; seconds until the last run finished."""
-        return await self._rerun([widget.id])
+        """Click a button: one rerun with its trigger (of its fragment only, as a browser does
+        for a widget drawn in an st.fragment); seconds until the last run finished."""
+        return await self._rerun([widget.id], widget.fragment)
 
     async def commit(self, widget: Widget, text: str) -> float:
         """Leave a text field holding `text` (the browser commits it on blur); seconds taken."""
         self.values[widget.id] = text
-        return await self._rerun([])
+        return await self._rerun([], widget.fragment)
 
-    async def _rerun(self, triggers: list[str]) -> float:
+    async def _rerun(self, triggers: list[str], fragment: str = "") -> float:
         msg = BackMsg()
         state = msg.rerun_script
         state.page_script_hash = self.page_hash
+        state.fragment_id = fragment
+        self.running = fragment
         state.context_info.url = self.url + "/"
         state.context_info.locale = "en-GB"
         state.context_info.timezone = "Europe/Paris"
@@ -253,15 +260,20 @@ class Tab:
             elif msg.metadata.cacheable:
                 self.cache[msg.hash] = msg
             kind = msg.WhichOneof("type")
-            if kind == "new_session":
-                self.widgets, self.texts = [], []
+            if kind == "new_session":  # a run starts: what it will draw again goes
+                self.widgets = [w for w in self.widgets if self.running and
+                                w.fragment != self.running]
+                self.texts = [t for t in self.texts if self.running and t[0] != self.running]
             elif kind == "navigation":
                 self.page_hash = msg.navigation.page_script_hash
             elif kind == "page_not_found":
                 problem = "page not found"
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                problem = self._element(msg.delta.new_element) or problem
-            elif kind == "script_finished" and msg.script_finished != EARLY:
+                problem = self._element(msg.delta.new_element, msg.delta.fragment_id) or problem
+            elif kind == "script_finished" and msg.script_finished == EARLY:
+                self.running = ""  # st.switch_page or st.rerun: the next run is the whole script
+            elif kind == "script_finished":
+                self.fragment_runs += msg.script_finished == FRAGMENT_RUN
                 if msg.script_finished == COMPILE_ERROR:
                     problem = "the script did not compile"
                 break
@@ -270,18 +282,18 @@ class Tab:
         if problem:
             raise Failed(problem)
 
-    def _element(self, element) -> str:
+    def _element(self, element, fragment: str = "") -> str:
         """Note a drawn element (a widget, a text); return a problem it shows, if any."""
         kind = element.WhichOneof("type")
         if kind == "exception":
             return "exception: " + element.exception.message[:80]
         body = getattr(element, kind)
         if kind in ("markdown", "alert"):
-            self.texts.append(body.body)
+            self.texts.append((fragment, body.body))
         widget_id = getattr(body, "id", "")
         if widget_id:
             self.widgets.append(Widget(widget_id, kind, getattr(body, "label", ""),
-                                       bool(getattr(body, "disabled", False))))
+                                       bool(getattr(body, "disabled", False)), fragment))
             if kind in ("text_area", "text_input"):
                 if body.set_value or widget_id not in self.values:
                     self.values[widget_id] = body.value if body.set_value else body.default
@@ -298,6 +310,7 @@ class Results:
     errors: Counter = field(default_factory=Counter)
     acks: int = 0
     connected: int = 0
+    fragment_runs: int = 0  # interactions the server answered by rerunning one fragment only
     rss_at: dict[int, float] = field(default_factory=dict)
 
     @property
@@ -395,7 +408,7 @@ class Pupil:
                         return
                 if not await self.click("count", label="Count my letter"):
                     return
-                if any(ACK in text for text in self.tab.texts):
+                if any(ACK in text for _, text in self.tab.texts):
                     self.results.acks += 1
                 else:
                     self.results.errors["count: no acknowledgement"] += 1
@@ -404,6 +417,7 @@ class Pupil:
                 if not await self.click("page", label="Write another letter"):
                     return
         finally:
+            self.results.fragment_runs += self.tab.fragment_runs
             await self.tab.close()
 
 
@@ -507,6 +521,9 @@ def report(writers: int, args: argparse.Namespace, w4r: Measured, bare: Measured
     print(f"server CPU per interaction: w4r {1000 * per[0]:.1f} ms ({w4r.cpu_s:.1f} s), "
           f"bare {1000 * per[1]:.1f} ms ({bare.cpu_s:.1f} s), "
           f"ratio {per[0] / max(per[1], 1e-9):.1f}")
+    print(f"answered by rerunning one fragment only: w4r {w4r.results.fragment_runs}, bare "
+          f"{bare.results.fragment_runs} of {w4r.results.interactions} and "
+          f"{bare.results.interactions} interactions")
     print(f"server CPU at rest, nobody connected: w4r {1000 * w4r.idle_cpu_per_s:.0f} ms/s, "
           f"bare {1000 * bare.idle_cpu_per_s:.0f} ms/s")
     print(f"the pupils took w4r {w4r.wall_s:.0f} s ({w4r.results.interactions / w4r.wall_s:.1f} "

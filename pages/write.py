@@ -4,7 +4,7 @@ preview and the tone checker beside it."""
 import streamlit as st
 
 from w4r import counting, letters, prompts, state, ui
-from w4r.ui import _, case_cards as case_ui, composer
+from w4r.ui import _, case_cards as case_ui, composer, storage
 
 ui.entered_through_app()
 
@@ -28,14 +28,10 @@ st.segmented_control(_("Kind of letter"), options=list(session.kinds), key=state
 st.caption(f"{_(ui.KIND_LABELS[draft.kind])}: {_(ui.KIND_HELP[draft.kind])}.")
 case_ui.practice_notice(case, draft.kind)
 
-steps = prompts.steps(draft.kind, ui.lang(), session.simple, case=case)
-at = state.step(len(steps))
-step = steps[at]
-st.progress((at + 1) / len(steps), text=_("Step {number} of {count}: {title}", number=at + 1,
-                                          count=len(steps), title=ui.inert(step.title)))
 
-form, preview = st.columns([3, 2], gap="large")
-with form:
+def step_form(session, case, draft, steps, at) -> None:
+    """One step: its prompt, sentence starters, the field, a tip and an example, Back and Next."""
+    step = steps[at]
     st.subheader(ui.inert(step.title), anchor=False)
     st.markdown(ui.inert(step.prompt))
     st.caption(_("Click a beginning to use it, then go on in your own words:"))
@@ -49,8 +45,9 @@ with form:
                 st.button(ui.inert(fact), key=f"fact-{number}", on_click=state.add_text,
                           args=(step.field, fact), icon=":material/add:")
     widget = st.text_input if step.field in letters.ONE_LINE else st.text_area
-    widget(ui.inert(step.title, label=True), key=state.field_key(step.field), on_change=state.save_field,
-           args=(step.field,), max_chars=letters.MAX_FIELD, placeholder=step.example)
+    widget(ui.inert(step.title, label=True), key=state.field_key(step.field),
+           on_change=state.save_field, args=(step.field,), max_chars=letters.MAX_FIELD,
+           placeholder=step.example)
     st.caption(_("Tip:") + " " + ui.inert(step.hint))
     with st.expander(_("See an example")):
         st.markdown(ui.inert(step.example))
@@ -69,11 +66,13 @@ with form:
         st.switch_page(ui.PAGES["print"])
     with st.expander(_("All steps")):
         for number, other in enumerate(steps):
-            st.button(f"{number + 1}\\. {ui.inert(other.title)}", key=f"go-{number}", on_click=state.go,
-                      args=(number,), disabled=number == at, type="tertiary")
+            st.button(f"{number + 1}\\. {ui.inert(other.title)}", key=f"go-{number}",
+                      on_click=state.go, args=(number,), disabled=number == at, type="tertiary")
 
-letter = letters.compose(draft, case, lang=ui.lang())
-with preview:
+
+def letter_preview(session, case, draft) -> None:
+    """The letter as it will print, what it still lacks, and the checker's findings."""
+    letter = letters.compose(draft, case, lang=ui.lang())
     st.markdown("**" + _("Preview") + "**")
     with st.container(border=True):
         st.text(letters.as_text(letter))
@@ -83,3 +82,25 @@ with preview:
     composer.findings(checked, found)
     if not found and checked:
         st.caption(_("Nothing to point out: your letter looks kind, clear and safe."))
+
+
+@st.fragment
+def steps_and_preview(session, case) -> None:
+    """The step and the preview: a keystroke, a starter or Next reruns only this part."""
+    with storage.fragment_run(session):
+        draft = state.draft()
+        if draft is None or draft.case_id != case.id:  # the letter changed under this part
+            st.rerun(scope="app")
+        steps = prompts.steps(draft.kind, ui.lang(), session.simple, case=case)
+        at = state.step(len(steps))
+        st.progress((at + 1) / len(steps), text=_("Step {number} of {count}: {title}",
+                                                  number=at + 1, count=len(steps),
+                                                  title=ui.inert(steps[at].title)))
+        form, preview = st.columns([3, 2], gap="large")
+        with form:
+            step_form(session, case, draft, steps, at)
+        with preview:
+            letter_preview(session, case, draft)
+
+
+steps_and_preview(session, case)

@@ -38,3 +38,6 @@ def test_one_pupil_writes_counts_and_is_acknowledged(serve):
         "open": 1, "page": 1, "choose": 1, "starter": 6, "type": 6, "next": 5, "print": 1,
         "count": 1}
     assert results.acks == rows == total == 1
+    # a browser reruns only the composer's fragment for a starter, a field and Next (not the
+    # last Next, which goes to Print): 6 + 6 + 5; the bare app has no fragment
+    assert results.fragment_runs == (17 if server.name == "w4r" else 0)

@@ -18,9 +18,9 @@ from typing import TypeVar
 
 import streamlit as st
 
-from w4r import db, state
+from w4r import db, sessions, state
 from w4r.i18n import N_
-from w4r.ui.common import _
+from w4r.ui.common import _, run_database
 
 T = TypeVar("T")
 TRIES = 3
@@ -117,6 +117,16 @@ def show_problem() -> None:
     """Show the storage problem the last callback left for this screen (if any), once."""
     if text := state.storage_problem():
         st.error(text, icon=ICON)
+
+
+@contextmanager
+def fragment_run(session: sessions.Session) -> Iterator[db.Database]:
+    """Draw a fragment with the database of its run, the draft saved first: on a fragment's own
+    rerun (a keystroke, a starter, Next) app.py does not run, so nothing else would save it.
+    In a whole run app.py has saved it already and this save finds nothing changed."""
+    with page_guard(), run_database() as database:
+        state.sync_draft(database, session)
+        yield database
 
 
 @contextmanager
