@@ -82,7 +82,8 @@ def test_a_rendered_configuration_is_valid_and_has_one_server_line_each(tmp_path
         "server app3 10.0.0.3:8501 cookie app3"]
     assert f"bind 127.0.0.1:9443 ssl crt {pem} alpn http/1.1" in _section(text, "frontend w4r")
     plain = haproxy_cfg.render(TEMPLATE, ["127.0.0.1:9001"], http="127.0.0.1:9080")
-    assert not [line for line in _section(plain, "frontend w4r") if line.startswith("bind") and "ssl" in line]
+    binds = [line for line in _section(plain, "frontend w4r") if line.startswith("bind")]
+    assert binds == ["bind 127.0.0.1:9080"]
     _valid(text, tmp_path)
     _valid(plain, tmp_path)
 

@@ -30,7 +30,8 @@ CODE, PIN = "7B2026", "739164"
 MESSAGE = "You are not alone: Class 7B thinks of you every single day."
 CASE = "yecenia-armenta"
 NEW_CASE = "copy-of-yecenia-armenta-for-this-test"
-# The PostgreSQL variant is one value away: W4R_TEST_POSTGRES=postgresql://… adds it.
+# The PostgreSQL variant is one value away: W4R_TEST_POSTGRES=postgresql://… (an empty
+# database) adds it.
 TARGETS = ["sqlite"] + (["postgresql"] if os.environ.get("W4R_TEST_POSTGRES") else [])
 
 
@@ -90,7 +91,8 @@ def test_new_browsers_spread_over_both_servers(cluster, browser):  # noqa: F811
             context.close()
 
 
-def test_an_organizers_change_on_one_server_is_seen_on_the_other(cluster, browser, database):  # noqa: F811
+def test_an_organizers_change_on_one_server_is_seen_on_the_other(cluster, browser,  # noqa: F811
+                                                                  database):
     from playwright.sync_api import expect
 
     a, b = cluster.servers["app1"], cluster.servers["app2"]
