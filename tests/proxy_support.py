@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover
     from tests import e2e_support as e2e
 
 RENDER = e2e.PROJECT_DIR / "deploy" / "haproxy_cfg.py"
-HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+HAPROXY = os.environ.get("W4R_HAPROXY") or shutil.which("haproxy") or "/usr/sbin/haproxy"
 COOKIE = "SERVERID"  # the template's sticky cookie
 COOKIE_SECRET = "w4r-test-cookie-secret-shared-by-every-server"  # as deploy/compose.yaml
 
