@@ -36,7 +36,7 @@ START_TIMEOUT_S = 60
 class AppURL(str):
     """The base URL of a running app (a plain str), with its database file and server log."""
 
-    db_path: Path
+    db_path: Path | str
     log_path: Path
     process: subprocess.Popen
 
@@ -94,13 +94,15 @@ def running_app(db_path: str | os.PathLike | None = None,
     """Serve the app on a free loopback port and yield its base URL ("http://127.0.0.1:PORT").
 
     The URL is an `AppURL`: a str that also knows `.db_path` and `.log()` (the server output).
-    The app writes to `db_path` (W4R_DB), by default a fresh SQLite file in a temporary folder
+    The app writes to `db_path` (W4R_DB: a file, or a database URL), by default a fresh SQLite file in a temporary folder
     that is removed afterwards; every other environment variable is inherited, with `env` on
     top (e.g. {"W4R_KIOSK": "FAIR24"} for a locked kiosk server). Pass `port`
     to start again where a stopped server was, so open pages reconnect by themselves.
     """
     with tempfile.TemporaryDirectory(prefix="w4r-e2e-") as tmp:
-        database = Path(db_path or Path(tmp) / "w4r.db")
+        # a database URL (postgresql://…) is passed on as it is; anything else is a file
+        database = (db_path if isinstance(db_path, str) and "://" in db_path
+                    else Path(db_path or Path(tmp) / "w4r.db"))
         env = dict(os.environ, **(env or {}), W4R_DB=str(database))
         port = port or free_port()
         url = AppURL(f"http://127.0.0.1:{port}")
