@@ -21,7 +21,7 @@ from w4r.i18n import N_
 __all__ = [
     "PAGES", "STUDENT_PAGES", "ORGANIZER_PAGES", "PAPER_LABELS", "LAYOUT_LABELS",
     "ACTION_LABELS", "STATUS_LABELS", "MARK_LABELS", "SESSION_KINDS", "AGE_BANDS",
-    "KIND_LABELS", "KIND_HELP", "entered_through_app", "menu", "at_every_address", "run_database", "database", "cases",
+    "KIND_LABELS", "KIND_HELP", "entered_through_app", "menu", "shipped_cases", "at_every_address", "run_database", "database", "cases",
     "offered", "organizer_session", "current_session", "base_url", "show_notice",
     "disclaimer", "lang", "said", "in_sentence",
     "number", "inert", "language_picker", "display_switches", "apply_display", "day", "iso",
@@ -42,6 +42,7 @@ PAGES = {
     "reports": "pages/reports.py",
     "projector": "pages/projector.py",
     "display": "pages/display.py",
+    "section": "pages/section.py",
 }
 STUDENT_PAGES = ("home", "cases", "write", "print", "tally")
 ORGANIZER_PAGES = ("session", "case_file", "review", "reports", "projector")
@@ -161,6 +162,12 @@ def cases(database: db.Database, session: sessions.Session) -> CaseSet:
     folder = config.cases_dir()
     return _merge(str(folder), _signature(folder), session.code,
                   casepack.signature(database, session.code), str(config.db_path()))
+
+
+def shipped_cases() -> CaseSet:
+    """The cases of the content folder, without any session's uploads (the section's names)."""
+    folder = config.cases_dir()
+    return _load(str(folder), _signature(folder))
 
 
 def offered(database: db.Database, session: sessions.Session) -> CaseSet:
