@@ -77,18 +77,38 @@ def sign_out() -> None:
     storage.in_callback(leave, "change")
 
 
+WATCH_S = 30.0  # how often an open Section page looks whether its sign-in ended
+
+
+def watch_sign_in() -> None:
+    """Leave the section's numbers by themselves once the sign-in ends unused (30 minutes) or
+    the passphrase changes: a timer looks, without counting as a use, and reruns the app."""
+    @st.fragment(run_every=WATCH_S)
+    def section_sign_in_timer() -> None:
+        with storage.page_guard(), run_database() as database:
+            ended = not state.section_admin(database, touch=False)
+        if ended:
+            st.rerun(scope="app")
+
+    section_sign_in_timer()
+
+
 # --- the administrator's view ----------------------------------------------------------------
 
 def view(database: Database) -> None:
     """Everything the shared sessions counted, the report downloads and the projector link."""
     if not may(database, "section-view"):  # asked again here, whatever the page did
         return
+    watch_sign_in()
     found = names()
     overview = section.overview(database, found)
     st.button(_("Sign out of the section"), icon=":material/logout:", on_click=sign_out)
     st.markdown(_("Sessions shared with the section: **{count}**. Only sessions whose organizers "
                   "turned on “Share this session's counts with the section” are counted here.",
                   count=number(len(overview.sessions))))
+    if overview.sessions:
+        st.markdown(_("Shared: {sessions}", sessions=" · ".join(
+            f"{inert(name)} (`{code}`)" for code, name in overview.sessions)))
     thermometer(as_totals(overview))
 
     st.subheader(_("By case, kind and action"), anchor=False)
