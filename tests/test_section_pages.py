@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from test_pages import ROOT, button, no_error, page_html, through_app  # noqa: F401 (autouse fixture)
+from test_pages import (ROOT, button, no_error, page_html,  # noqa: F401 (autouse fixture)
+                        through_app)
 from w4r import access, db, section, sessions, state, tally
 
 PHRASE = "green tea at noon on the hill"

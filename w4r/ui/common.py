@@ -21,11 +21,11 @@ from w4r.i18n import N_
 __all__ = [
     "PAGES", "STUDENT_PAGES", "ORGANIZER_PAGES", "PAPER_LABELS", "LAYOUT_LABELS",
     "ACTION_LABELS", "STATUS_LABELS", "MARK_LABELS", "SESSION_KINDS", "AGE_BANDS",
-    "KIND_LABELS", "KIND_HELP", "entered_through_app", "menu", "shipped_cases", "at_every_address", "run_database", "database", "cases",
+    "KIND_LABELS", "KIND_HELP", "entered_through_app", "menu", "at_every_address", "run_database", "database", "cases",
     "offered", "organizer_session", "current_session", "base_url", "show_notice",
     "disclaimer", "lang", "said", "in_sentence",
     "number", "inert", "language_picker", "display_switches", "apply_display", "day", "iso",
-    "N_", "PDF_PREVIEW", "STEP_NAV",
+    "N_", "PDF_PREVIEW", "STEP_NAV", "shipped_cases",
 ]
 
 PAGES = {
