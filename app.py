@@ -23,9 +23,10 @@ with storage.page_guard(), ui.run_database() as database:
         st.stop()
     if locked is not None:
         state.lock_kiosk(locked)  # whatever the address says (?s=, ?p=), this session
-    elif state.display_token() is not None:
-        # A projector link (?p=TOKEN): its read-only view and nothing else: no menu, no sign-in;
-        # on any of the app's addresses (no "Page not found" for /session?p=…).
+    elif state.display_token() is not None or state.section_display_token() is not None:
+        # A projector link (?p=TOKEN) or the section projector link (?sp=TOKEN): its read-only
+        # view and nothing else: no menu, no sign-in; on any of the app's addresses (no "Page
+        # not found" for /session?p=…).
         page = st.navigation(ui.at_every_address("display", _("Projector")), position="hidden")
         ui.apply_display(kiosk=True)
         page.run()
@@ -66,6 +67,8 @@ with storage.page_guard(), ui.run_database() as database:
                 visibility=shown),
         st.Page(ui.PAGES["projector"], title=_("Projector"), icon=":material/cast:",
                 visibility=shown),
+        # the section administrator's page: its content only after the section sign-in
+        st.Page(ui.PAGES["section"], title=_("Section"), icon=":material/public:"),
     ]
     sections = {
         _("Write"): [

@@ -72,6 +72,11 @@ with st.form("settings"):
                              placeholder=_("e.g. Lycée Victor Hugo 2026"))
     leaderboard = st.toggle(_("Appear on the leaderboard of this school or event"),
                             value=session.leaderboard)
+    shared = st.toggle(_("Share this session's counts with the section"),
+                       value=session.section_shared,
+                       help=_("On: the national section's administrator sees this session's "
+                              "name, school or event and counts (never letter text), and adds "
+                              "them to the section's total. Off: it is not shown there."))
     zone_col, heads_col = st.columns(2)
     zone = zone_col.text_input(_("Time zone of the reports' dates (empty: this computer's, "
                                  "{zone})", zone=reports.machine_zone_name()),
@@ -103,7 +108,7 @@ if saved:
             organizer=organizer_name, starts_on=ui.iso(starts), ends_on=ui.iso(ends),
             kinds=tuple(kinds), age_band=age, language=language,
             keep_text=keep_text, personal_data=personal, show_names=show_names,
-            grouping=grouping, leaderboard=leaderboard,
+            grouping=grouping, leaderboard=leaderboard, section_shared=shared,
             printer=printer_name.strip(), kiosk=kiosk, idle_seconds=int(idle),
             draft_hours=int(draft_hours),
             timezone=zone.strip(), head_count=int(heads)), "save")

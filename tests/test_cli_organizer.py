@@ -313,7 +313,8 @@ def test_session_list_json_includes_the_new_fields(capsys, dbfile):
                      "keep_text": True, "personal_data": False, "age_band": "10-15",
                      "language": "pl", "grouping": "Hill School", "leaderboard": True,
                      "show_names": True, "printer": "", "kiosk": False, "idle_seconds": 120,
-                     "timezone": "Europe/Warsaw", "head_count": 24, "draft_hours": 24}
+                     "timezone": "Europe/Warsaw", "head_count": 24, "draft_hours": 24,
+                     "section_shared": False}
     assert listed["CLASS"]["kinds"] == ["solidarity", "appeal"]
     assert "Ms Novák" in out  # not escaped
 

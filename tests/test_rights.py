@@ -26,7 +26,7 @@ def test_a_visitor_may_do_no_organizer_action_anywhere(action):
     assert not rights.allowed(VISITOR, action, "CLASS")
 
 
-@pytest.mark.parametrize("action", sorted(rights.ACTIONS))
+@pytest.mark.parametrize("action", sorted(rights.SESSION_ACTIONS))
 def test_an_organizer_of_a_may_do_everything_in_a_and_nothing_in_b(action):
     assert rights.allowed(ORGANIZER_A, action, "AAA111")
     assert not rights.allowed(ORGANIZER_A, action, "BBB222")

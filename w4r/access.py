@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -192,16 +193,23 @@ def _session_key(code: str) -> str:
 
 
 def _reserve(db: Database, code: str, browser_id: str, now: float) -> float:
+    """Decide and record a PIN try before the slow check (see `reserve`)."""
+    return reserve(db, [(_browser_key(browser_id), wait_after),
+                        (_session_key(code), session_wait_after)], now)
+
+
+def reserve(db: Database, keys: list[tuple[str, Callable[[int], float]]], now: float) -> float:
     """Decide and record a try before the slow check, in one write transaction.
 
-    Return how long to wait (nothing recorded) when a throttle says so; otherwise count the
-    try as a failure up front (a right one is cleared afterwards) and return 0.
+    Each key (a browser, a session, the section) has its rule: seconds to wait after so many
+    failures. Return how long to wait (nothing recorded) when a throttle says so; otherwise
+    count the try as a failure up front (a right one is cleared afterwards) and return 0.
     """
-    keys = [(_browser_key(browser_id), wait_after), (_session_key(code), session_wait_after)]
     with transaction(db):
         db.execute("delete from throttle where next_at < ?", [now - FORGET_AFTER_S])
+        marks = ", ".join("?" * len(keys))
         rows = {key: (failures, next_at) for key, failures, next_at in db.execute(
-            "select key, failures, next_at from throttle where key in (?, ?)",
+            f"select key, failures, next_at from throttle where key in ({marks})",
             [key for key, _ in keys]).fetchall()}
         wait = max((rows[key][1] - now for key, _ in keys if key in rows), default=0.0)
         if wait > 0:
@@ -214,19 +222,31 @@ def _reserve(db: Database, code: str, browser_id: str, now: float) -> float:
     return 0.0
 
 
-def _wait_now(db: Database, code: str, browser_id: str, now: float) -> float:
-    """How long this browser must now wait before its next try for this session."""
-    row = db.execute("select max(next_at) from throttle where key in (?, ?)",
-                     [_browser_key(browser_id), _session_key(code)]).fetchone()
+def wait_now(db: Database, keys: list[str], now: float) -> float:
+    """How long the next try must wait under these throttle keys."""
+    marks = ", ".join("?" * len(keys))
+    row = db.execute(f"select max(next_at) from throttle where key in ({marks})",
+                     keys).fetchone()
     return max((row[0] or 0.0) - now, 0.0)
 
 
+def _wait_now(db: Database, code: str, browser_id: str, now: float) -> float:
+    """How long this browser must now wait before its next try for this session."""
+    return wait_now(db, [_browser_key(browser_id), _session_key(code)], now)
+
+
+def clear_throttle(db: Database, keys: list[str]) -> None:
+    """Forget the failures under these throttle keys (a right try)."""
+    marks = ", ".join("?" * len(keys))
+    db.execute(f"delete from throttle where key in ({marks})", keys)
+
+
 def _clear(db: Database, code: str, browser_id: str) -> None:
-    db.execute("delete from throttle where key in (?, ?)",
-               [_browser_key(browser_id), _session_key(code)])
+    clear_throttle(db, [_browser_key(browser_id), _session_key(code)])
 
 
-def _locked(wait: float, first: str = "Too many wrong PINs.") -> Attempt:
+def locked(wait: float, first: str = "Too many wrong PINs.") -> Attempt:
+    """A refused try that says how long to wait."""
     seconds = max(1, round(wait))
     return Attempt(False, wait, f"{first} Try again in {seconds} second"
                                 f"{'s' * (seconds != 1)}.")
@@ -241,12 +261,12 @@ def check(db: Database, code: str, pin: str, browser_id: str,
         return Attempt(False, 0.0, "This session has no organizer PIN yet: the person who runs "
                                    "w4r gives it one (see the Organizer page).")
     if wait := _reserve(db, code, browser_id, now):
-        return _locked(wait)
+        return locked(wait)
     if verify_pin(pin or "", row[0]):
         _clear(db, code, browser_id)
         return Attempt(True)
     wait = _wait_now(db, code, browser_id, now)
-    return _locked(wait) if wait else Attempt(False, 0.0, "That PIN is not right.")
+    return locked(wait) if wait else Attempt(False, 0.0, "That PIN is not right.")
 
 
 # --- sign-ins ------------------------------------------------------------------------------------
@@ -378,7 +398,7 @@ def claim_with_setup_code(db: Database, code: str, setup_code: str, pin: str, ag
     if has_pin(db, code):
         return Attempt(False, 0.0, "This session already has a PIN: sign in with it.")
     if wait := _reserve(db, code, browser_id, now):
-        return _locked(wait, "Too many wrong setup codes.")
+        return locked(wait, "Too many wrong setup codes.")
     typed = _setup_hash(setup_code)
     row = db.execute("select hash, created_at from setup_codes where session_code = ?",
                      [code]).fetchone()
@@ -387,7 +407,7 @@ def claim_with_setup_code(db: Database, code: str, setup_code: str, pin: str, ag
         wait = _wait_now(db, code, browser_id, now)
         text = ("That setup code is not right, or it has expired (it lasts 24 hours). The "
                 "person who runs w4r prints a new one with: python -m w4r session setup-code")
-        return _locked(wait, text) if wait else Attempt(False, 0.0, text)
+        return locked(wait, text) if wait else Attempt(False, 0.0, text)
     hashed = hash_pin(pin)
     with transaction(db):
         used = db.execute("delete from setup_codes where session_code = ? and hash = ?",

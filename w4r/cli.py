@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import secrets
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from w4r import (access, casepack, config, db, kept, letters, links, pdf, printer, prompts,
-                 reports, sessions, tally, terms, tone)
+                 reports, section, sessions, tally, terms, tone)
 from w4r.cases import CaseSet, load_cases
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -197,6 +198,16 @@ def build_parser() -> Parser:
                         "event that appears on its leaderboard (opted in), not just this one")
     report.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF only")
     report.set_defaults(run=cmd_report)
+
+    sect = groups.add_parser("section", help="the section administrator (see docs/SECTION.md)")
+    sect_cmd = sect.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+    phrase = sect_cmd.add_parser("passphrase", help="set the section passphrase (typed twice "
+                                 "without echo, or two lines on stdin), or remove it")
+    phrase.add_argument("--from-env", metavar="VAR", help="read it from this environment "
+                        "variable instead")
+    phrase.add_argument("--clear", action="store_true", help="remove the passphrase: every "
+                        "section sign-in and the section projector link end")
+    phrase.set_defaults(run=cmd_section_passphrase)
 
     kiosk = groups.add_parser("kiosk", help="the locked kiosk server (W4R_KIOSK=CODE make run)")
     kiosk_cmd = kiosk.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
@@ -424,6 +435,40 @@ def _read_pin(prompt: str) -> str:
     if sys.stdin.isatty():
         print(prompt, file=sys.stderr)
     return sys.stdin.readline().rstrip("\r\n")
+
+
+def _read_secret_twice(prompt: str) -> tuple[str, str]:
+    """A secret typed twice at the terminal without echo, or the first two lines of stdin."""
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt + " "), getpass.getpass("The same again: ")
+    return sys.stdin.readline().rstrip("\r\n"), sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_section_passphrase(args: argparse.Namespace) -> int:
+    """Set the section passphrase (never an argument: it would stay in the history), or clear it."""
+    database = db.connect(args.db)
+    if args.clear:
+        if args.from_env:
+            raise Failure("section: --clear takes no passphrase")
+        had = section.clear_passphrase(database)
+        print("section passphrase removed" if had else "there was no section passphrase",
+              file=sys.stderr)
+        return EXIT_OK
+    if args.from_env:
+        value = os.environ.get(args.from_env)
+        if value is None:
+            raise Failure(f"section: the environment variable {args.from_env} is not set")
+        first = again = value
+    else:
+        first, again = _read_secret_twice("New section passphrase:")
+    if first != again:
+        raise Failure("section: the two passphrases differ; nothing was changed")
+    try:
+        section.set_passphrase(database, first)
+    except ValueError as exc:
+        raise Failure(f"section: not set: {exc}") from exc
+    print("section passphrase set; every earlier section sign-in has ended", file=sys.stderr)
+    return EXIT_OK
 
 
 def generated_pin() -> str:

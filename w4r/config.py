@@ -37,3 +37,9 @@ def kiosk_lock() -> str | None:
 def public_url(override: str | None = None) -> str:
     """The address pupils' devices reach the app at: the override, else $W4R_URL, else localhost."""
     return override or os.environ.get("W4R_URL") or DEFAULT_URL
+
+
+def section_timezone() -> str:
+    """The time zone the section's days are counted in ($W4R_SECTION_TZ, e.g. Europe/Paris);
+    '' (UTC) when it is not set."""
+    return (os.environ.get("W4R_SECTION_TZ") or "").strip()

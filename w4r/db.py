@@ -216,8 +216,22 @@ def _v10(db: Database) -> None:
     db.execute("ALTER TABLE signins ADD COLUMN idle_s REAL")
 
 
+def _v11(db: Database) -> None:
+    """The section: sessions shared with it (opt-in), its passphrase's hash, its sign-ins and
+    its one projector link (portable SQL only: TEXT and INTEGER columns)."""
+    db.execute("ALTER TABLE sessions ADD COLUMN section_shared INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE TABLE section_passphrase (id INTEGER PRIMARY KEY, hash TEXT NOT NULL, "
+               "generation INTEGER NOT NULL DEFAULT 1, set_at TEXT NOT NULL)")
+    db.execute("CREATE TABLE section_signins (token_hash TEXT PRIMARY KEY, generation INTEGER "
+               "NOT NULL, created_at TEXT NOT NULL, last_seen INTEGER NOT NULL)")
+    db.execute("CREATE TABLE section_displays (id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL, "
+               "created_at TEXT NOT NULL)")
+    db.execute("CREATE UNIQUE INDEX idx_section_displays_token_hash ON section_displays "
+               "(token_hash)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9,
-                                                _v10]
+                                                _v10, _v11]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -144,8 +144,14 @@ def members(db: Database, session: Session, whole_group: bool = False) -> list[S
 def section(db: Database, session: Session, names: dict[str, str],
             whole_group: bool = False) -> Section:
     """The section report of a session (or of its school or event, opted-in sessions only)."""
-    included = members(db, session, whole_group)
-    codes = [s.code for s in included]
+    return gather(db, members(db, session, whole_group), names, session.grouping, zone(session),
+                  zone_name(session))
+
+
+def gather(db: Database, included: list[Session], names: dict[str, str], grouping: str,
+           where: tzinfo, zone_label: str) -> Section:
+    """The section report over these sessions (and no other), dates in this time zone."""
+    codes = [s.code for s in included] or [""]
     marks = ", ".join("?" * len(codes))
     rows = db.execute(f"select case_id, kind, action, sum(count) from actions where session_code "
                       f"in ({marks}) group by case_id, kind, action", codes).fetchall()
@@ -158,12 +164,11 @@ def section(db: Database, session: Session, names: dict[str, str],
         f"and source = 'app' and action in ({written})", [*codes, *terms.WRITTEN]).fetchone()[0]
     first, last = db.execute(f"select min(counted_at), max(counted_at) from actions where "
                              f"session_code in ({marks})", codes).fetchone()
-    where = zone(session)
-    return Section(grouping=session.grouping, sessions=tuple((s.code, s.name) for s in included),
+    return Section(grouping=grouping, sessions=tuple((s.code, s.name) for s in included),
                    lines=lines, participants=participants,
                    head_count=sum(s.head_count for s in included),
                    first=local_time(first or "", where), last=local_time(last or "", where),
-                   timezone=zone_name(session))
+                   timezone=zone_label)
 
 
 def summary_rows(report: Section) -> list[tuple[str, str]]:

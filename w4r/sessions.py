@@ -52,6 +52,7 @@ class Session:
     timezone: str = ""  # an IANA zone ("Europe/Paris") for the report's dates; "": the machine's
     head_count: int = 0  # participants the organizer counted (0: not given)
     draft_hours: int = DEFAULT_DRAFT_HOURS  # hours an unfinished draft is kept on the server
+    section_shared: bool = False  # the organizer shares this session's counts with the section
 
     def offers(self, case_id: str) -> bool:
         """True when writers of this session may write for this case (no choice: all cases)."""
@@ -64,7 +65,7 @@ class Session:
 
 
 _FIELDS = [f.name for f in fields(Session)]
-_FLAGS = ("keep_text", "personal_data", "leaderboard", "show_names", "kiosk")
+_FLAGS = ("keep_text", "personal_data", "leaderboard", "show_names", "kiosk", "section_shared")
 _SELECT = f"select {', '.join(_FIELDS)} from sessions"
 EDITABLE = tuple(name for name in _FIELDS if name != "code")
 
@@ -183,6 +184,12 @@ def all_sessions(db: Database) -> list[Session]:
     """Return every session, the default one first."""
     rows = db.query(f"{_SELECT} order by code != ?, created_at, code", [DEFAULT_SESSION])
     return [_from_row(row) for row in rows]
+
+
+def shared_with_section(db: Database) -> list[Session]:
+    """Return the sessions whose organizers shared them with the section (opt-in), by code."""
+    return [_from_row(row) for row in db.query(f"{_SELECT} where section_shared = 1 "
+                                               "order by code")]
 
 
 def in_group(db: Database, grouping: str) -> list[Session]:

@@ -17,8 +17,8 @@ from typing import TypeVar
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from w4r import (access, config, db, drafts, i18n, letters, links, pdf, prompts, sessions, tally,
-                 terms)
+from w4r import (access, config, db, drafts, i18n, letters, links, pdf, prompts, section,
+                 sessions, tally, terms)
 from w4r.cases import Case
 
 _SESSION = "w4r.session"
@@ -48,6 +48,8 @@ _TOKEN = "w4r.draft.token"
 _SAVED = "w4r.draft.saved"
 _TRIED = "w4r.draft.tried"
 _LINK = "w4r.link"
+_SECTION_ADMIN = "w4r.section_admin"  # the section administrator's sign-in token
+_SECTION_LINK = "w4r.section_projector_link"
 T = TypeVar("T")
 
 
@@ -72,8 +74,9 @@ def lock_kiosk(code: str) -> None:
     st.session_state[_LINK] = code
     if st.query_params.get("s") != code:
         st.query_params["s"] = code
-    if links.DISPLAY_PARAM in st.query_params:
-        del st.query_params[links.DISPLAY_PARAM]
+    for param in (links.DISPLAY_PARAM, section.DISPLAY_PARAM):
+        if param in st.query_params:
+            del st.query_params[param]
 
 
 def join(database: db.Database, typed: str) -> sessions.Session | None:
@@ -105,6 +108,11 @@ def join_from_link(database: db.Database) -> None:
 def display_token() -> str | None:
     """The display token of a projector link (?p=TOKEN), or None for every other address."""
     return st.query_params.get(links.DISPLAY_PARAM)
+
+
+def section_display_token() -> str | None:
+    """The token of a section projector link (?sp=TOKEN), or None for every other address."""
+    return st.query_params.get(section.DISPLAY_PARAM)
 
 
 def notice(text: str | None = None) -> str | None:
@@ -681,3 +689,49 @@ def forget_visitor(database: db.Database) -> None:
     for key in [k for k in st.session_state if str(k).startswith((_WIDGET, _OPTION, _DISPLAY,
                                                                    _PENDING))]:
         del st.session_state[key]
+
+
+# --- the section administrator ---------------------------------------------------------
+
+def section_sign_in(database: db.Database, passphrase: str) -> access.Attempt:
+    """Try the section passphrase; on success this browser is the section administrator (never
+    on a locked kiosk server)."""
+    if locked_code():
+        return access.Attempt(False, 0.0, "This screen is a locked kiosk: the section "
+                                          "administrator signs in on another browser or server.")
+    attempt = section.sign_in(database, passphrase, browser_id())
+    if attempt.ok:
+        section.sign_out(database, st.session_state.get(_SECTION_ADMIN))  # one at a time
+        st.session_state[_SECTION_ADMIN] = attempt.token
+    return attempt
+
+
+def section_admin(database: db.Database, touch: bool = True) -> bool:
+    """True while this browser's section sign-in is live (not on a locked kiosk server)."""
+    token = st.session_state.get(_SECTION_ADMIN)
+    if locked_code() or not token:
+        return False
+    if section.signed_in(database, token, touch=touch and not _automatic()):
+        return True
+    st.session_state.pop(_SECTION_ADMIN, None)
+    return False
+
+
+def section_sign_out(database: db.Database) -> None:
+    """End this browser's section sign-in."""
+    section.sign_out(database, st.session_state.pop(_SECTION_ADMIN, None))
+    st.session_state.pop(_SECTION_LINK, None)
+
+
+def section_projector_link(link: str | None = None) -> str | None:
+    """Keep the section projector link just made (with link), or give it back (without): only
+    its hash is stored, so this browser is the only place it can be read again."""
+    if link is not None:
+        st.session_state[_SECTION_LINK] = link
+        return link
+    return st.session_state.get(_SECTION_LINK)
+
+
+def forget_section_projector_link() -> None:
+    """Forget the section projector link shown here (it was revoked)."""
+    st.session_state.pop(_SECTION_LINK, None)

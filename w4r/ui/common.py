@@ -25,7 +25,7 @@ __all__ = [
     "offered", "organizer_session", "current_session", "base_url", "show_notice",
     "disclaimer", "lang", "said", "in_sentence",
     "number", "inert", "language_picker", "display_switches", "apply_display", "day", "iso",
-    "N_", "PDF_PREVIEW", "STEP_NAV",
+    "N_", "PDF_PREVIEW", "STEP_NAV", "shipped_cases",
 ]
 
 PAGES = {
@@ -42,6 +42,7 @@ PAGES = {
     "reports": "pages/reports.py",
     "projector": "pages/projector.py",
     "display": "pages/display.py",
+    "section": "pages/section.py",
 }
 STUDENT_PAGES = ("home", "cases", "write", "print", "tally")
 ORGANIZER_PAGES = ("session", "case_file", "review", "reports", "projector")
@@ -161,6 +162,12 @@ def cases(database: db.Database, session: sessions.Session) -> CaseSet:
     folder = config.cases_dir()
     return _merge(str(folder), _signature(folder), session.code,
                   casepack.signature(database, session.code), str(config.db_path()))
+
+
+def shipped_cases() -> CaseSet:
+    """The cases of the content folder, without any session's uploads (the section's names)."""
+    folder = config.cases_dir()
+    return _load(str(folder), _signature(folder))
 
 
 def offered(database: db.Database, session: sessions.Session) -> CaseSet:
