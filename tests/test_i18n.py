@@ -254,7 +254,8 @@ def test_the_print_page_counts_in_the_visitors_language(app, tmp_path, lang, bef
 # where organizers read a message (the rest is read by pupils and visitors)
 ORGANIZER_SOURCES = {"pages/session.py", "pages/case_file.py", "pages/reports.py",
                      "pages/review.py", "pages/organizer.py", "pages/projector.py",
-                     "w4r/ui/organizer.py", "w4r/cli.py"}
+                     "pages/section.py", "w4r/ui/organizer.py", "w4r/ui/section.py",
+                     "w4r/cli.py"}
 # messages that quote letter text, which keeps the letter's own register (none so far)
 LETTER_TEXT: frozenset[str] = frozenset()
 # Spanish addresses pupils and organizers alike with tú: no usted, no vosotros, and none of the
