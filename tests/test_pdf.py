@@ -310,3 +310,20 @@ def test_font_faces_are_read_once_per_process_and_documents_stay_apart(case):
     assert after.hits > before.hits
     assert first_text == "Quiet zebra"
     assert "Hope for Yecenia, 2026." in text_of(second)
+
+
+def test_writing_a_letter_never_reads_the_layout_tables_fpdf2_drops(case, monkeypatch):
+    """fontTools' subsetter decompiled GSUB and GPOS (large in Noto) only to drop them: half the
+    time of writing a one-page letter (docs/BENCHMARKS.md, "Print"). Shaping reads the file."""
+    from fontTools.ttLib.tables import otBase
+    read: list[str] = []
+    original = otBase.BaseTTXConverter.decompile
+
+    def counting(self, data, font):
+        read.append(self.tableTag)
+        return original(self, data, font)
+
+    monkeypatch.setattr(otBase.BaseTTXConverter, "decompile", counting)
+    printed = pdf.build(make_letter(case, message="Solidarité, Łódź, Grüße — “merci”."))
+    assert "Solidarité, Łódź, Grüße — “merci”." in text_of(printed)
+    assert not {"GSUB", "GPOS", "GDEF"} & set(read), read

@@ -22,6 +22,12 @@ from w4r import fonts
 
 __all__ = ["Sheets", "continues"]
 
+# Tables fpdf2 drops from every font it embeds (`fpdf.output`, 2.8.9). fontTools' subsetter still
+# decompiles the layout ones (GSUB, GPOS: large in Noto) before dropping them: half the time of
+# writing a one-page letter. Shaping reads the font file itself, never these objects.
+DROPPED = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC",
+           "EBDT", "EBLC", "EBSC", "SVG ", "CPAL", "COLR")
+
 
 def continues(run: Fragment, after: Fragment) -> bool:
     """True when a run of text goes on in the next one: same style, cut only by a combining mark."""
@@ -52,7 +58,7 @@ def _face_for(document: FPDF, key: str, face: fonts.Face, parsed: TTFFont) -> TT
     font.cw, font.glyph_ids = parsed.cw.copy(), dict(parsed.glyph_ids)
     font.missing_glyphs, font._hbfont = [], None
     font.ttfont = ttLib.TTFont(str(face.path), fontNumber=face.index, lazy=True,
-                               recalcTimestamp=False)
+                               recalcTimestamp=False, recalcBBoxes=False)
     font.subset = SubsetMap(font)
     return font
 
@@ -64,6 +70,7 @@ class Sheets(FPDF):
         super().__init__(unit="mm")
         self.page_of_letter: int | None = None  # None: pages are not counted (covers, labels)
         self.mark_mm = mark_mm  # the height of the "– 2 –" mark on a letter's later pages
+        self.faces: set[str] = set()  # keys of the faces `load` read (each its own fontTools font)
 
     def load(self, family: fonts.Family, bold: bool = False) -> str:
         """Add a family's face to the document unless it is there; return its style."""
@@ -74,9 +81,20 @@ class Sheets(FPDF):
         parsed = _parsed_face(str(face.path), face.index, face.path.stat().st_mtime_ns)
         if parsed.color_font is None:
             self.fonts[key] = _face_for(self, key, face, parsed)  # add_font's work, read once
+            self.faces.add(key)
         else:  # a colour font draws through the document it was read for: read it again
             self.add_font(family.name, style, str(face.path), collection_font_number=face.index)
         return style
+
+    def output(self, *args: Any, **kwargs: Any) -> bytearray:
+        """The PDF; the tables fpdf2 drops anyway are taken out of our faces first, so that
+        subsetting never reads them (the embedded fonts are the same)."""
+        for name, font in self.fonts.items():
+            if name in self.faces:  # a face read by `load` (not a colour font fpdf2 read)
+                for tag in DROPPED:
+                    if tag in font.ttfont:
+                        del font.ttfont[tag]
+        return super().output(*args, **kwargs)
 
     def _parse_chars(self, text: str, markdown: bool, **kwargs: Any) -> Iterator[Fragment]:
         """fpdf2's runs of text, joined again where fpdf2 2.8.9 cuts a word at a combining mark.
