@@ -30,6 +30,7 @@ WRITE_LOCK = 0x77347200  # "w4r"
 ERRORS = (psycopg.Error, psycopg_pool.PoolTimeout)
 INTEGRITY_ERRORS = (psycopg.IntegrityError,)
 
+_WRITES = re.compile(r"\s*(insert|update|delete|replace|create|alter|drop)\b", re.I)
 _POOLS: dict[tuple[int, str], psycopg_pool.ConnectionPool] = {}
 _POOLS_LOCK = threading.Lock()
 
@@ -153,10 +154,20 @@ class Database:
         self.url = url
 
     def execute(self, sql: str, params=None) -> psycopg.Cursor:
-        """Run one statement (`?` or `:name` placeholders); return its cursor."""
-        if params is None:
-            return self.conn.raw.execute(sql)
-        return self.conn.raw.execute(translate(sql), _params(params))
+        """Run one statement (`?` or `:name` placeholders); return its cursor. A write outside
+        a transaction takes w4r's write lock for itself (as every SQLite write does)."""
+        raw = self.conn.raw
+        query, values = (sql, None) if params is None else (translate(sql), _params(params))
+        if self.conn.in_transaction or not _WRITES.match(sql):
+            return raw.execute(query, values)
+        self.begin()
+        try:
+            cursor = raw.execute(query, values)
+            raw.execute("COMMIT")
+        except BaseException:
+            self.conn.rollback()
+            raise
+        return cursor
 
     def query(self, sql: str, params=None) -> Iterator[dict]:
         """Run a query and yield its rows as dicts."""
@@ -181,7 +192,11 @@ class Database:
     def begin(self) -> None:
         """Open a write transaction that takes w4r's write lock up front (as BEGIN IMMEDIATE)."""
         self.conn.raw.execute("BEGIN")
-        self.conn.raw.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        try:
+            self.conn.raw.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        except BaseException:  # busy: no transaction is left open (as a failed BEGIN IMMEDIATE)
+            self.conn.rollback()
+            raise
 
 
 def _give_back(pool: psycopg_pool.ConnectionPool, raw: psycopg.Connection) -> None:
