@@ -106,7 +106,8 @@ class Cluster:
 
     def reset(self, used: int) -> None:
         """Empty the first `used` slots, as fresh as a new database after w4r's migration
-        (a slot left at another schema version is dropped: the next test migrates it anew)."""
+        (a slot left at another schema version, or with a test's trigger, is made anew empty:
+        the next test that uses it migrates it)."""
         from w4r import db
 
         for index in range(used):
@@ -116,8 +117,13 @@ class Cluster:
             if "w4r_schema" not in tables:
                 continue
             version = self._admin.execute(f"SELECT version FROM {name}.w4r_schema").fetchone()
-            statements = [f"DROP SCHEMA {name} CASCADE"]
-            if version == (db.SCHEMA_VERSION,):
+            extras = self._admin.execute(  # a test's own trigger or function: start anew
+                "SELECT (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE c.relnamespace = %s::regnamespace AND NOT t.tgisinternal) + "
+                "(SELECT count(*) FROM pg_proc WHERE pronamespace = %s::regnamespace)",
+                [name, name]).fetchone()[0]
+            statements = [f"DROP SCHEMA {name} CASCADE", f"CREATE SCHEMA {name}"]
+            if version == (db.SCHEMA_VERSION,) and not extras:
                 listed = ", ".join(f"{name}.{t}" for t in tables if t != "w4r_schema")
                 statements = [
                     f"TRUNCATE {listed} RESTART IDENTITY CASCADE",
