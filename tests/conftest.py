@@ -37,7 +37,7 @@ BOTH_ENGINES = {
     "test_rights.py", "test_access.py", "test_kept.py", "test_casepack.py", "test_reports.py",
     "test_section_report.py", "test_tally_reports.py", "test_totals.py", "test_cli.py",
     "test_cli_organizer.py", "test_drafts.py", "test_visits.py", "test_links.py",
-    "test_storage_errors.py", "test_postgres.py",
+    "test_storage_errors.py",
 }
 ENGINES = ("sqlite", "postgresql")
 

@@ -216,6 +216,12 @@ def _pool(url: str) -> psycopg_pool.ConnectionPool:
         pool = _POOLS.get(key)
         if pool is not None and not pool.closed:
             return pool
+        try:  # once per process: a server that is not there fails at once, in its own words
+            psycopg.connect(url, connect_timeout=CONNECT_S).close()
+        except psycopg.Error as exc:
+            raise storage.DatabaseError(f"cannot connect to the PostgreSQL database "
+                                        f"{config.shown(url)}: {_why(exc, url)}",
+                                        problem(exc) or storage.BROKEN) from exc
         pool = psycopg_pool.ConnectionPool(
             url, min_size=POOL_MIN, max_size=POOL_MAX, timeout=POOL_WAIT_S, open=False,
             kwargs={"autocommit": True, "connect_timeout": CONNECT_S},
@@ -239,6 +245,7 @@ def _why(exc: BaseException, url: str) -> str:
             psycopg.connect(url, connect_timeout=CONNECT_S).close()
         except psycopg.Error as real:
             text = str(real).strip()
+    text = " ".join(text.split())  # libpq's message spans lines: one line for the terminal
     password = psycopg.conninfo.conninfo_to_dict(url).get("password")
     return text.replace(password, "***") if password else text
 
