@@ -238,14 +238,8 @@ def _pool(url: str) -> psycopg_pool.ConnectionPool:
 
 
 def _why(exc: BaseException, url: str) -> str:
-    """A connection problem in words: the pool's own reason, never the password."""
-    text = str(exc)
-    if isinstance(exc, psycopg_pool.PoolTimeout):
-        try:  # the pool only says it timed out: ask the server once for the real reason
-            psycopg.connect(url, connect_timeout=CONNECT_S).close()
-        except psycopg.Error as real:
-            text = str(real).strip()
-    text = " ".join(text.split())  # libpq's message spans lines: one line for the terminal
+    """A connection problem in words, on one line, never with the password."""
+    text = " ".join(str(exc).split())  # libpq's message spans lines: one line for the terminal
     password = psycopg.conninfo.conninfo_to_dict(url).get("password")
     return text.replace(password, "***") if password else text
 
@@ -266,8 +260,13 @@ def connect(url: str, busy_ms: int) -> Database:
     try:
         raw = pool.getconn(timeout=max(POOL_WAIT_S, busy_ms / 1000))
     except psycopg_pool.PoolTimeout as exc:
+        reason, kind = exc, storage.BUSY  # every connection in use…
+        try:  # …unless the server itself is not there: say why, in its own words
+            psycopg.connect(url, connect_timeout=CONNECT_S).close()
+        except psycopg.Error as real:
+            reason, kind = real, storage.BROKEN
         raise storage.DatabaseError(f"cannot use the PostgreSQL database {config.shown(url)}: "
-                                    f"{_why(exc, url)}", problem(exc) or storage.BROKEN) from exc
+                                    f"{_why(reason, url)}", kind) from exc
     database = Database(raw, pool, url)
     try:
         if schema_version(database) != storage.SCHEMA_VERSION:
