@@ -330,7 +330,8 @@ def test_one_setup_code_used_at_once_by_three_processes_has_one_winner(tmp_path)
     database = w4r_db.connect(path)
     setup_code = access.new_setup_code(database, "CLASS")
     pins = ["first-111", "second-22", "third-333"]
-    results = run_together(_claim_worker, [(str(config.db_target(path)), setup_code, p) for p in pins])
+    target = str(config.db_target(path))  # a URL on PostgreSQL
+    results = run_together(_claim_worker, [(target, setup_code, p) for p in pins])
     winners = [r for r in results if r]
     assert len(winners) == 1, results
     assert check(database, "CLASS", winners[0], now=time.time()).ok
@@ -629,7 +630,8 @@ def test_four_processes_guessing_from_new_browsers_each_time(tmp_path):
     database = w4r_db.connect(path)
     access.create_session(database, PIN, "Race", code="RACE")
     tries = access.SESSION_FREE_TRIES + 2
-    results = run_together(_rotating_guesser, [(str(config.db_target(path)), p, tries) for p in range(4)])
+    target = str(config.db_target(path))  # a URL on PostgreSQL
+    results = run_together(_rotating_guesser, [(target, p, tries) for p in range(4)])
     hashed = [pin for counted, _ in results for pin in counted]
     assert len(hashed) == access.SESSION_FREE_TRIES and PIN not in hashed, hashed
     assert not any(ok for _, oks in results for ok in oks)

@@ -36,7 +36,8 @@ def build_parser() -> Parser:
     """Describe every command, its flags and its help."""
     parser = Parser(prog="python -m w4r", description="Run a Write for Rights letter-writing "
                     "session: check cases, print letters, keep the tally.")
-    parser.add_argument("--db", help="SQLite file or postgresql:// URL (default: $W4R_DB, Streamlit's secrets w4r_db, or data/w4r.db)")
+    parser.add_argument("--db", help="SQLite file or postgresql:// URL (default: $W4R_DB, "
+                        "w4r_db in .streamlit/secrets.toml, or data/w4r.db)")
     parser.add_argument("--content", help="content folder holding cases/ (default: "
                         "$W4R_CONTENT or content/)")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")

@@ -3,7 +3,7 @@
 Two engines: SQLite (the embedded default, through sqlite-utils) and PostgreSQL (a
 postgresql:// URL in W4R_DB or --db; w4r.postgres, the only module that imports psycopg, hands
 out an object with the same small interface). Domain modules write portable SQL: `?` or `:name`
-placeholders, `insert … on conflict do nothing`, INTEGER/TEXT/REAL columns. See docs/STORAGE.md.
+placeholders, `insert … on conflict do nothing`, TEXT/INTEGER columns. See docs/STORAGE.md.
 """
 
 from __future__ import annotations
@@ -205,9 +205,10 @@ def _v10(db: Database) -> None:
     db.execute("ALTER TABLE signins ADD COLUMN idle_s REAL")
 
 
-# HOW TO ADD A MIGRATION (v11 on): append a function `_v11(db)` below that uses only
-# `db.execute()` with portable SQL (TEXT/INTEGER/REAL columns, `ALTER TABLE … ADD COLUMN …
-# DEFAULT …`, `CREATE TABLE`, `CREATE INDEX`; no sqlite-utils helpers, no PRAGMA). `migrate()`
+# HOW TO ADD A MIGRATION (v11 on): define `_v11(db)` above and append it to MIGRATIONS. It uses
+# only `db.execute()` with portable SQL: TEXT/INTEGER columns (epoch seconds: DOUBLE PRECISION,
+# which SQLite reads as REAL; never REAL, PostgreSQL's 4-byte float), `ALTER TABLE … ADD COLUMN
+# … DEFAULT …`, `CREATE TABLE`, `CREATE INDEX`; no sqlite-utils helpers, no PRAGMA. `migrate()`
 # runs it on both engines: on SQLite after _v10 (user_version), on PostgreSQL after its
 # baseline, which equals the SQLite schema at version 10 (w4r.postgres.BASELINE; w4r_schema).
 # _v1…_v10 are SQLite's history and never change.

@@ -20,7 +20,7 @@ from w4r import config
 from w4r import db as storage  # db imports this module first: use its names at call time only
 
 POOL_MIN = 1  # connections kept open per process and URL
-POOL_MAX = 20  # at most this many at once (the app holds one per script run); one more waits
+POOL_MAX = 20  # at most this many at once (the app holds one per script run); more wait
 POOL_WAIT_S = 5.0  # the longest a caller waits for a free connection (CLI and migrations)
 CONNECT_S = 5  # the longest one connection attempt to the server takes
 # pg_advisory_xact_lock key that every w4r write transaction (and the migration) takes, so

@@ -207,8 +207,8 @@ def create(db: Database, name: str, kind: str = "class", goal: int = 0,
                                **settings))
     session = replace(session, code=code or _free_code(db))
     row = _to_row(session) | {"created_at": now_iso()}
-    db.execute(f"insert into sessions ({', '.join(row)}) values ({', '.join(':' + k for k in row)})",
-               row)
+    db.execute(f"insert into sessions ({', '.join(row)}) "
+               f"values ({', '.join(':' + k for k in row)})", row)
     return session
 
 

@@ -177,7 +177,8 @@ def breakdown(db: Database, session_code: str) -> list[Row]:
 
 
 def latest(db: Database, session_code: str, limit: int = 8) -> list[Recent]:
-    """The most recently counted actions of a session, newest first."""
+    """The most recently counted actions of a session, newest first (ties: the later insert;
+    rowid is SQLite's own, an identity column on PostgreSQL)."""
     rows = db.execute("select case_id, kind, coalesce(first_name, ''), counted_at, action, count "
                       "from actions where session_code = ? order by counted_at desc, rowid desc "
                       "limit ?",
