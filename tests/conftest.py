@@ -2,6 +2,15 @@
 
 Every test gets its own SQLite file in tmp_path; W4R_DB always points into tmp_path and
 W4R_CONTENT is cleared, so no test can touch data/w4r.db or a developer's own content.
+
+Both engines: every test in a file listed in BOTH_ENGINES runs twice, as test[sqlite] and
+test[postgresql] (the `engine` fixture, parametrized in pytest_generate_tests). On PostgreSQL
+each database file a test names (W4R_DB, --db, db.connect(path)…) is its own fresh PostgreSQL
+database instead: config.db_target maps the path to a schema of a throw-away cluster
+(tests/pg_support.py, one per pytest worker), emptied before the test. A test that is about
+SQLite files themselves (WAL, a file replaced, a full disk, application_id…) is marked
+@pytest.mark.sqlite_only and runs once. Without PostgreSQL the [postgresql] tests skip, except
+under CI=true, where they fail.
 """
 
 from __future__ import annotations
@@ -23,8 +32,87 @@ SHIPPED_CASES_DIR = PROJECT_DIR / "content" / "cases"
 CASE_WITH_ASK = "yecenia-armenta"
 
 
+BOTH_ENGINES = {
+    "test_db.py", "test_tally.py", "test_sessions.py", "test_sessions_settings.py",
+    "test_rights.py", "test_access.py", "test_kept.py", "test_casepack.py", "test_reports.py",
+    "test_section_report.py", "test_tally_reports.py", "test_totals.py", "test_cli.py",
+    "test_cli_organizer.py", "test_drafts.py", "test_visits.py", "test_links.py",
+    "test_storage_errors.py",
+}
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: about SQLite files themselves: runs on "
+                                       "SQLite only, in a file of BOTH_ENGINES")
+    config.addinivalue_line("markers", "postgresql_only: runs on PostgreSQL only, in a file of "
+                                       "BOTH_ENGINES")
+
+
+def pytest_generate_tests(metafunc):
+    if "engine" not in metafunc.fixturenames or \
+            Path(metafunc.definition.path).name not in BOTH_ENGINES:
+        return
+    engines = ENGINES
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        engines = ("sqlite",)
+    elif metafunc.definition.get_closest_marker("postgresql_only"):
+        engines = ("postgresql",)
+    metafunc.parametrize("engine", engines, indirect=True)
+
+
+@pytest.fixture
+def engine(request) -> str:
+    """The storage engine of this test: "sqlite", or "postgresql" (see BOTH_ENGINES)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """This worker's throw-away PostgreSQL cluster (skipped without PostgreSQL, unless CI)."""
+    import pg_support
+
+    binaries = pg_support.bin_dir()
+    if binaries is None:
+        message = ("PostgreSQL is not installed (no initdb on PATH, in pg_config --bindir or "
+                   "/usr/lib/postgresql/*/bin): apt-get install postgresql")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI never skips)")
+        pytest.skip(message)
+    cluster = pg_support.Cluster(binaries).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_target(engine, request, monkeypatch):
+    """On PostgreSQL: each database path the test names maps to its own fresh database (URL)."""
+    if engine != "postgresql":
+        yield None
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    from w4r import config, postgres
+
+    real = config.db_target
+    slots: dict[str, str] = {}
+
+    def mapped(override=None):
+        found = real(override)
+        if isinstance(found, Path):
+            key = os.path.abspath(found)
+            if key not in slots:
+                slots[key] = cluster.slot(len(slots))
+            return slots[key]
+        return found
+
+    monkeypatch.setattr(config, "db_target", mapped)
+    yield mapped
+    postgres.close_all()
+    cluster.reset(len(slots))
+
+
 @pytest.fixture(autouse=True)
-def _w4r_isolated_env(tmp_path_factory, monkeypatch):
+def _w4r_isolated_env(tmp_path_factory, monkeypatch, pg_target):
     """Point W4R_DB at a throw-away file, clear W4R_CONTENT, use the fake translator."""
     env_dir = tmp_path_factory.mktemp("w4r-env")
     monkeypatch.setenv("W4R_DB", str(env_dir / "env-w4r.db"))

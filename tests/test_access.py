@@ -6,13 +6,12 @@ from __future__ import annotations
 import hmac
 import multiprocessing
 import re
-import sqlite3
 import threading
 import time
 
 import pytest
 
-from w4r import access, db as w4r_db, sessions
+from w4r import access, config, db as w4r_db, postgres, sessions
 
 T0 = 1_800_000_000.0  # a fixed "now" for the throttling tests: no sleeping
 PIN = "zq7x-93k"
@@ -331,7 +330,8 @@ def test_one_setup_code_used_at_once_by_three_processes_has_one_winner(tmp_path)
     database = w4r_db.connect(path)
     setup_code = access.new_setup_code(database, "CLASS")
     pins = ["first-111", "second-22", "third-333"]
-    results = run_together(_claim_worker, [(str(path), setup_code, p) for p in pins])
+    target = str(config.db_target(path))  # a URL on PostgreSQL
+    results = run_together(_claim_worker, [(target, setup_code, p) for p in pins])
     winners = [r for r in results if r]
     assert len(winners) == 1, results
     assert check(database, "CLASS", winners[0], now=time.time()).ok
@@ -540,7 +540,7 @@ def test_the_throttle_survives_a_new_connection(tmp_path):
     refused = check(second, "LOCK", PIN, now=T0 + 1)
     assert not refused.ok and refused.wait_s > 0
     second.conn.close()
-    with sqlite3.connect(str(path)) as plain:
+    with w4r_db.opened(path) as plain:
         assert plain.execute("select failures from throttle where key = ?",
                              [f"browser:{BROWSER}"]).fetchone()[0] == access.FREE_TRIES
     third = w4r_db.connect(path)
@@ -577,6 +577,7 @@ class CountingVerify:
 def test_40_parallel_wrong_pins_from_one_browser_hash_only_the_free_tries(tmp_path, monkeypatch):
     monkeypatch.setattr(access, "SCRYPT", REAL_SCRYPT)  # each check is slow: the tries overlap
     path = tmp_path / "threads.db"
+    monkeypatch.setattr(postgres, "POOL_MAX", 45)  # PostgreSQL: 40 connections at once
     setup = w4r_db.connect(path)
     access.create_session(setup, PIN, "Race", code="RACE")
     setup.conn.close()
@@ -629,7 +630,8 @@ def test_four_processes_guessing_from_new_browsers_each_time(tmp_path):
     database = w4r_db.connect(path)
     access.create_session(database, PIN, "Race", code="RACE")
     tries = access.SESSION_FREE_TRIES + 2
-    results = run_together(_rotating_guesser, [(str(path), p, tries) for p in range(4)])
+    target = str(config.db_target(path))  # a URL on PostgreSQL
+    results = run_together(_rotating_guesser, [(target, p, tries) for p in range(4)])
     hashed = [pin for counted, _ in results for pin in counted]
     assert len(hashed) == access.SESSION_FREE_TRIES and PIN not in hashed, hashed
     assert not any(ok for _, oks in results for ok in oks)

@@ -6,7 +6,6 @@ import io
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -14,7 +13,8 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from w4r import cli, letters
+from w4r import cli, config, letters
+from w4r import db as w4r_db
 
 from conftest import CASE_WITH_ASK, PROJECT_DIR, SHIPPED_CASES_DIR
 
@@ -36,9 +36,10 @@ def run_cli(*argv, db=None, stdin: bytes | None = None):
     env = dict(os.environ)
     env.pop("W4R_DEBUG", None)
     env.pop("W4R_CONTENT", None)
-    if db is not None:
-        env["W4R_DB"] = str(db)
-    done = subprocess.run([sys.executable, "-m", "w4r", *map(str, argv)], cwd=PROJECT_DIR,
+    env["W4R_DB"] = str(config.db_target(db))  # the file, or its database on PostgreSQL
+    argv = [str(config.db_target(a)) if previous == "--db" else str(a)  # URL on PostgreSQL
+            for previous, a in zip([None, *argv], argv)]
+    done = subprocess.run([sys.executable, "-m", "w4r", *argv], cwd=PROJECT_DIR,
                           env=env, input=stdin, capture_output=True, timeout=60)
     return done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
 
@@ -54,8 +55,8 @@ def assert_one_clear_line(err: str) -> str:
 
 
 def db_state(path):
-    """Every row of the tally file, read with plain sqlite3."""
-    with sqlite3.connect(str(path)) as conn:
+    """Every row of the tally, read beside the CLI."""
+    with w4r_db.opened(path) as conn:
         return (conn.execute("select * from actions order by submission_id").fetchall(),
                 conn.execute("select code, name, kind, goal from sessions order by code")
                 .fetchall())
@@ -424,6 +425,7 @@ def test_tally_show_unknown_session_exits_1(capsys, tmp_path):
     assert "NOPE42" in assert_one_clear_line(err)
 
 
+@pytest.mark.sqlite_only  # a file path that cannot be created
 def test_an_unusable_database_path_exits_1_with_one_line(capsys, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")

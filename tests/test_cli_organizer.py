@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 import sys
 import zipfile
 
@@ -56,7 +55,7 @@ def new_case_yaml(case_id="cli-new-case", name="Nueva Persona") -> str:
 
 
 def stored_case_ids(path) -> list[str]:
-    with sqlite3.connect(str(path)) as conn:
+    with w4r_db.opened(path) as conn:
         return [row[0] for row in conn.execute("select id from case_files order by id")]
 
 
@@ -118,7 +117,7 @@ def test_session_pin_for_an_unknown_session(capsys, monkeypatch, dbfile):
     assert code == 1
     line = one_line(err)
     assert line.startswith("session: ") and "NOPE" in line and "CLASS" in line
-    with sqlite3.connect(str(dbfile)) as conn:
+    with w4r_db.opened(dbfile) as conn:
         assert conn.execute("select count(*) from pins").fetchone()[0] == 0
 
 
@@ -443,7 +442,7 @@ def test_export_with_letters_then_import_on_another_db_keeps_the_text(capsys, wi
     # a second import adds nothing, and says so
     code, out, err = run(capsys, "--db", other, "tally", "import", out_file, "--session", "SEVENB")
     assert (code, out) == (0, "0 new (0 actions), 3 already counted (session SEVENB)\n"), err
-    with sqlite3.connect(str(other)) as conn:
+    with w4r_db.opened(other) as conn:
         assert conn.execute("select count(*) from letters").fetchone()[0] == 2
 
 

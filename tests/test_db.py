@@ -19,6 +19,7 @@ def raw_sqlite(path):
 
 # --- a fresh file -------------------------------------------------------------
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_fresh_file_gets_the_current_schema_version(tmp_path):
     path = tmp_path / "w4r.db"
     database = w4r_db.connect(path)
@@ -27,6 +28,7 @@ def test_fresh_file_gets_the_current_schema_version(tmp_path):
         assert conn.execute("PRAGMA user_version").fetchone()[0] == w4r_db.SCHEMA_VERSION
 
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_fresh_file_is_in_wal_mode(tmp_path):
     path = tmp_path / "w4r.db"
     database = w4r_db.connect(path)
@@ -35,16 +37,19 @@ def test_fresh_file_is_in_wal_mode(tmp_path):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_connection_has_a_busy_timeout(db):
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] > 0
 
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_connection_enforces_foreign_keys(db):
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
 def test_fresh_file_has_the_tables(db):
-    assert {"sessions", "actions"} <= set(db.table_names())
+    for table in ("sessions", "actions", "letters", "pins", "drafts", "displays"):
+        assert db.execute(f"select count(*) from {table}").fetchone()[0] >= 0
 
 
 def test_fresh_file_has_the_default_session(db):
@@ -61,9 +66,9 @@ def test_connecting_twice_is_harmless(tmp_path):
     tally.record(first, tally.Action("sub-1", w4r_db.DEFAULT_SESSION, "some-case", "appeal"))
     second = w4r_db.connect(path)
     assert w4r_db.schema_version(second) == w4r_db.SCHEMA_VERSION
-    assert second["sessions"].count == 1
+    assert second.execute("select count(*) from sessions").fetchone()[0] == 1
     assert tally.is_counted(second, "sub-1")
-    assert second["actions"].count == 1
+    assert second.execute("select count(*) from actions").fetchone()[0] == 1
 
 
 def test_reconnecting_after_close_keeps_the_data(tmp_path):
@@ -75,6 +80,7 @@ def test_reconnecting_after_close_keeps_the_data(tmp_path):
     assert sessions.get(again, "7b-2026").name == "Klasa 7b"
 
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_connect_without_a_path_uses_w4r_db(tmp_path, monkeypatch):
     target = tmp_path / "nested" / "from-env.db"
     monkeypatch.setenv("W4R_DB", str(target))
@@ -83,14 +89,15 @@ def test_connect_without_a_path_uses_w4r_db(tmp_path, monkeypatch):
     assert w4r_db.schema_version(database) == w4r_db.SCHEMA_VERSION
 
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_an_explicit_path_wins_over_w4r_db(tmp_path, monkeypatch):
     monkeypatch.setenv("W4R_DB", str(tmp_path / "env.db"))
-    assert config.db_path(tmp_path / "flag.db") == tmp_path / "flag.db"
-    assert config.db_path() == tmp_path / "env.db"
+    assert config.db_target(tmp_path / "flag.db") == tmp_path / "flag.db"
+    assert config.db_target() == tmp_path / "env.db"
 
 
 def test_the_tests_never_point_at_the_project_database():
-    assert config.db_path() != config.DEFAULT_DB
+    assert config.db_target() != config.DEFAULT_DB
 
 
 def test_content_folder_defaults_to_the_shipped_content():
@@ -99,6 +106,7 @@ def test_content_folder_defaults_to_the_shipped_content():
 
 # --- files that cannot be used --------------------------------------------------
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_a_path_that_cannot_be_created_raises_database_error(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
@@ -110,11 +118,13 @@ def test_a_path_that_cannot_be_created_raises_database_error(tmp_path):
     assert "\n" not in message and "Traceback" not in message
 
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_a_folder_as_the_database_raises_database_error(tmp_path):
     with pytest.raises(w4r_db.DatabaseError, match="cannot use the database"):
         w4r_db.connect(tmp_path)
 
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path):
     path = tmp_path / "notes.db"
     content = b"these are my notes, not a database\n" * 200
@@ -124,6 +134,7 @@ def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path):
     assert path.read_bytes() == content
 
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_a_database_from_a_newer_w4r_is_refused(tmp_path):
     path = tmp_path / "w4r.db"
     w4r_db.connect(path).conn.close()
@@ -175,6 +186,7 @@ def run_two_processes(paths, gap=0.015):
     return [o for out in outcomes for o in out]
 
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_two_processes_connecting_to_an_existing_file_both_succeed(tmp_path):
     paths = [str(tmp_path / f"existing-{k}.db") for k in range(20)]
     for path in paths:
@@ -184,6 +196,7 @@ def test_two_processes_connecting_to_an_existing_file_both_succeed(tmp_path):
     assert [o for o in outcomes if o != expected] == []
 
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_two_processes_connecting_to_a_brand_new_file_both_succeed(tmp_path):
     paths = [str(tmp_path / f"new-{k}.db") for k in range(120)]
     outcomes = run_two_processes(paths)
@@ -202,6 +215,7 @@ def _hold_write_lock(path, ready, seconds):
     conn.close()
 
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_connect_waits_for_another_process_writing_a_brand_new_file(tmp_path):
     path = str(tmp_path / "new.db")
     ctx = multiprocessing.get_context("spawn")
@@ -217,6 +231,7 @@ def test_connect_waits_for_another_process_writing_a_brand_new_file(tmp_path):
         holder.join(timeout=30)
 
 
+@pytest.mark.sqlite_only  # about SQLite files (tests/test_postgres.py: the same on PostgreSQL)
 def test_a_database_in_memory_opens_instead_of_waiting_for_wal_forever():
     import threading
     opened = []

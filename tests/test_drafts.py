@@ -6,6 +6,7 @@ import hashlib
 import json
 import sqlite3
 
+import pytest
 from sqlite_utils import Database
 
 from w4r import db as w4r_db
@@ -82,6 +83,7 @@ def test_the_default_is_24_hours_and_expired_drafts_go_when_another_is_saved(db)
     assert drafts.expire(db, now=NOW + 49 * 3600) == 1
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan, PRAGMAs and history
 def test_expiry_is_looked_up_through_an_index(db):
     plan = " ".join(str(row[-1]) for row in db.execute(
         "explain query plan delete from drafts where expires_at <= 1").fetchall())
@@ -99,6 +101,7 @@ def test_an_unchanged_draft_is_not_written_again(db):
     assert db.execute("select updated_at from drafts").fetchone()[0] == NOW + 60
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan, PRAGMAs and history
 def test_saving_leaves_the_connections_durability_as_it_was(db):
     level = db.execute("PRAGMA synchronous").fetchone()[0]
     drafts.save(db, drafts.new_token(), saved(), sessions.default(db), now=NOW)
@@ -187,6 +190,7 @@ def test_draft_hours_are_checked(db):
             raise AssertionError(f"{hours!r} accepted")
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan, PRAGMAs and history
 def test_migration_from_v7_keeps_the_data(tmp_path):
     path = tmp_path / "v7.db"
     old = Database(sqlite3.connect(str(path)))

@@ -159,6 +159,7 @@ def test_the_cli_writes_the_report_as_csv_json_and_pdf(capsys, tmp_path, monkeyp
     assert "Letters written by Class 7B: 1" in " ".join(pages[1:])
 
 
+@pytest.mark.sqlite_only  # SQLite's history (PostgreSQL starts at version 10)
 def test_a_version_6_database_gains_a_time_zone_and_a_head_count(tmp_path, monkeypatch):
     from w4r import db as w4r_db
     monkeypatch.setattr(w4r_db, "SCHEMA_VERSION", 6)

@@ -21,13 +21,18 @@ from streamlit.testing.v1 import AppTest
 from test_kiosk_pages import db_path, kiosk, write_a_letter  # noqa: F401 (fixtures)
 from test_organizer_pages import first_pin_form, on
 from test_pages import ROOT, button, field, no_error, through_app, write_for  # noqa: F401
-from w4r import db, sessions, tally
+from w4r import config, db, sessions, tally
 
 DEADLINE_S = 3.0  # the issue's functional deadline: from the click to the message
 LOCKER = """
 import sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-conn.execute("BEGIN IMMEDIATE")
+if sys.argv[1].startswith("postgresql://"):  # w4r's write lock, as a PostgreSQL writer holds it
+    from w4r import db
+    held = db.connect(sys.argv[1])
+    held.begin()
+else:
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
 print("locked", flush=True)
 time.sleep(float(sys.argv[2]))
 """
@@ -37,8 +42,9 @@ time.sleep(float(sys.argv[2]))
 def write_locked(path: Path, seconds: float = 15.0) -> Iterator[None]:
     """Another process holds a write transaction on the file (for `seconds`, or until the block
     ends: the process is stopped, which releases the lock)."""
-    process = subprocess.Popen([sys.executable, "-c", LOCKER, str(path), str(seconds)],
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, "-c", LOCKER, str(config.db_target(path)),
+                                str(seconds)], stdout=subprocess.PIPE, text=True,
+                               cwd=config.PROJECT_DIR)
     try:
         assert process.stdout.readline().strip() == "locked"
         yield
@@ -52,9 +58,20 @@ def raw(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
+def look(path: Path, sql: str, params: list | None = None, write: bool = False) -> list[tuple]:
+    """Rows of a query, read (or a change written) beside the app: plain sqlite3 on the file,
+    or w4r's own connection on PostgreSQL (tests/conftest.py maps the file to a database)."""
+    target = config.db_target(path)
+    if isinstance(target, str):
+        with db.opened(target) as database:
+            cursor = database.execute(sql, params or [])
+            return [] if write else cursor.fetchall()
+    with contextlib.closing(sqlite3.connect(path) if write else raw(path)) as conn, conn:
+        return conn.execute(sql, params or []).fetchall()
+
+
 def rows(path: Path, table: str = "actions") -> int:
-    with contextlib.closing(raw(path)) as conn:
-        return conn.execute(f"select count(*) from {table}").fetchone()[0]
+    return look(path, f"select count(*) from {table}")[0][0]
 
 
 def everything_shown(at: AppTest) -> str:
@@ -126,9 +143,10 @@ def test_one_try_of_the_app_waits_about_app_busy_ms_not_10_s(pupil):
     try:
         with write_locked(path, 15):
             started = time.monotonic()
-            with pytest.raises(sqlite3.OperationalError, match="locked"):
+            with pytest.raises(db.STORAGE_ERRORS) as caught:
                 with db.transaction(database):
                     pass
+            assert db.problem(caught.value) == db.BUSY
             assert time.monotonic() - started < 1.0
     finally:
         database.conn.close()
@@ -223,6 +241,7 @@ def pupil_on_disk(disk, monkeypatch) -> tuple[AppTest, Path]:
     return no_error(at.switch_page("pages/print.py").run()), path
 
 
+@pytest.mark.sqlite_only  # about the SQLite file itself
 def test_a_full_disk_says_so_and_half_writes_nothing(pupil_on_disk, disk):
     at, path = pupil_on_disk
     disk.fill()
@@ -238,6 +257,7 @@ def test_a_full_disk_says_so_and_half_writes_nothing(pupil_on_disk, disk):
     assert rows(path) == 1 and rows(path, "letters") == 1
 
 
+@pytest.mark.sqlite_only  # about the SQLite file itself
 def test_a_read_only_folder_says_so_and_writes_nothing(pupil_on_disk, disk):
     at, path = pupil_on_disk
     db.close_anchors()  # a folder with open files cannot be remounted read-only
@@ -262,6 +282,7 @@ def _remove(path: Path) -> None:
             name.unlink()
 
 
+@pytest.mark.sqlite_only  # about the SQLite file itself
 def test_a_deleted_database_is_refused_not_recreated_empty(pupil, tmp_path):
     at, path = pupil
     _remove(path)
@@ -275,6 +296,7 @@ def test_a_deleted_database_is_refused_not_recreated_empty(pupil, tmp_path):
     assert not path.exists()
 
 
+@pytest.mark.sqlite_only  # about the SQLite file itself
 def test_a_replaced_database_is_refused_and_the_letter_goes_nowhere(pupil, tmp_path):
     at, path = pupil
     other = tmp_path / "elsewhere.db"
@@ -288,6 +310,7 @@ def test_a_replaced_database_is_refused_and_the_letter_goes_nowhere(pupil, tmp_p
     assert rows(path) == 0, "not counted in the other file's default session"
 
 
+@pytest.mark.sqlite_only  # about the SQLite file itself
 def test_a_brand_new_install_still_creates_its_file(tmp_path, monkeypatch):
     path = tmp_path / "new" / "w4r.db"
     monkeypatch.setenv("W4R_DB", str(path))
@@ -310,6 +333,7 @@ def test_the_cli_on_a_locked_tally_says_so_in_words(tmp_path, monkeypatch, capsy
     assert rows(path) == 0
 
 
+@pytest.mark.sqlite_only  # about the SQLite file itself
 def test_the_cli_keeps_the_long_wait_and_may_create(tmp_path):
     database = db.connect(tmp_path / "cli.db")
     assert database.execute("PRAGMA busy_timeout").fetchone()[0] == db.BUSY_TIMEOUT_MS
@@ -432,15 +456,14 @@ def test_marking_a_kept_letter_on_a_locked_tally_says_so(organizer, tmp_path):
         button(at, "Mark printed").click().run()
         assert_clear(at, "The tally is busy", "Nothing was changed", folder=tmp_path)
         assert at.title[0].value == "Review letters" and button(at, "Mark printed")
-    with contextlib.closing(raw(path)) as conn:
-        assert conn.execute("select status from letters").fetchone()[0] == "new"
+    assert look(path, "select status from letters")[0][0] == "new"
 
 
 def test_an_organizer_page_drawn_on_a_locked_tally_is_drawn_in_full(organizer, tmp_path):
     at, path = organizer
     from w4r import access
-    with contextlib.closing(sqlite3.connect(path)) as conn, conn:  # the sign-in is due a write
-        conn.execute("update signins set last_seen = last_seen - ?", [access.SEEN_EVERY_S + 1])
+    look(path, "update signins set last_seen = last_seen - ?", [access.SEEN_EVERY_S + 1],
+         write=True)  # the sign-in is due a write
     with write_locked(path, 15):
         started = time.monotonic()
         at = no_error(on(at, "reports"))
@@ -463,13 +486,11 @@ def test_typing_on_a_locked_tally_keeps_the_page_and_the_draft_is_saved_after(tm
         no_error(at)
         assert at.title[0].value.startswith("Write for"), "the page is drawn in full"
         assert field(at, "message").value == words, "the tab keeps the text"
-        with contextlib.closing(raw(path)) as conn:
-            saved = [row[0] for row in conn.execute("select draft from drafts")]
+        saved = [row[0] for row in look(path, "select draft from drafts")]
         assert not any(words in text for text in saved), "nothing could be written"
     field(at, "message").input(words + " Truly.").run()  # the next rerun saves
     no_error(at)
-    with contextlib.closing(raw(path)) as conn:
-        saved = [row[0] for row in conn.execute("select draft from drafts")]
+    saved = [row[0] for row in look(path, "select draft from drafts")]
     assert any(words + " Truly." in text for text in saved)
 
 

@@ -249,8 +249,7 @@ def test_merge_keeps_letters_only_when_the_session_keeps_text(db, filled, tmp_pa
     assert tally.merge(other, "FAIR26", parsed).kept_letters == 0
     assert kept.listing(other, "FAIR26") == []
     other.conn.close()
-    (tmp_path / "other.db").unlink()
-    keeping = other_db(tmp_path, keep_text=True)
+    keeping = other_db(tmp_path / "again", keep_text=True)  # a fresh database
     assert tally.merge(keeping, "FAIR26", parsed).kept_letters == 1
     assert [k.parts["message"] for k in kept.listing(keeping, "FAIR26")] == ["¡Ánimo!"]
     keeping.conn.close()
@@ -322,8 +321,14 @@ def test_import_is_all_or_nothing(db, filled, tmp_path):
     parsed = _parsed(tally.export_tally(db, filled, "json"))
     parsed.actions.append(tally.Action("zz-bad", "FAIR26", "jani-silva", "appeal", count=1))
     # an action whose row breaks a constraint mid-way rolls the whole import back
-    other.execute("create trigger no_zz before insert on actions when new.submission_id = "
-                  "'zz-bad' begin select raise(abort, 'refused'); end")
+    if w4r_db.is_postgres(other):
+        other.execute("create function no_zz() returns trigger language plpgsql as "
+                      "$$ begin raise exception 'refused'; end $$")
+        other.execute("create trigger no_zz before insert on actions for each row when "
+                      "(new.submission_id = 'zz-bad') execute function no_zz()")
+    else:
+        other.execute("create trigger no_zz before insert on actions when new.submission_id = "
+                      "'zz-bad' begin select raise(abort, 'refused'); end")
     with pytest.raises(Exception):
         tally.merge(other, "FAIR26", parsed)
     assert other.execute("select count(*) from actions").fetchone()[0] == 0

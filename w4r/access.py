@@ -126,7 +126,7 @@ def set_pin(db: Database, code: str, pin: str) -> None:
         db.execute("insert into pins (session_code, hash, failures, locked_until, set_at) "
                    "values (?, ?, 0, 0, ?) on conflict(session_code) do update set "
                    "hash = excluded.hash, failures = 0, locked_until = 0, "
-                   "set_at = excluded.set_at, generation = generation + 1",
+                   "set_at = excluded.set_at, generation = pins.generation + 1",
                    [code, hashed, _iso(time.time())])
         _revoke(db, code)
 
@@ -413,8 +413,8 @@ def claim_with_setup_code(db: Database, code: str, setup_code: str, pin: str, ag
         used = db.execute("delete from setup_codes where session_code = ? and hash = ?",
                           [code, row[0]]).rowcount
         placed = used and db.execute(
-            "insert or ignore into pins (session_code, hash, failures, locked_until, set_at) "
-            "values (?, ?, 0, 0, ?)", [code, hashed, _iso(now)]).rowcount
+            "insert into pins (session_code, hash, failures, locked_until, set_at) "
+            "values (?, ?, 0, 0, ?) on conflict do nothing", [code, hashed, _iso(now)]).rowcount
     if not placed:  # someone used the same code a moment before
         return Attempt(False, 0.0, "This session already has a PIN: sign in with it.")
     _clear(db, code, browser_id)

@@ -37,7 +37,8 @@ def build_parser() -> Parser:
     """Describe every command, its flags and its help."""
     parser = Parser(prog="python -m w4r", description="Run a Write for Rights letter-writing "
                     "session: check cases, print letters, keep the tally.")
-    parser.add_argument("--db", help="SQLite file (default: $W4R_DB or data/w4r.db)")
+    parser.add_argument("--db", help="SQLite file or postgresql:// URL (default: $W4R_DB, "
+                        "w4r_db in .streamlit/secrets.toml, or data/w4r.db)")
     parser.add_argument("--content", help="content folder holding cases/ (default: "
                         "$W4R_CONTENT or content/)")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
@@ -243,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # never a traceback for an organizer; W4R_DEBUG=1 shows it
         if kind := db.problem(exc):  # the database failed under a command (busy, full…)
-            print(f"w4r: {STORAGE_HINTS[kind]} ({config.db_path(args.db)}: {exc})",
+            print(f"w4r: {STORAGE_HINTS[kind]} ({config.shown(config.db_target(args.db))}: {exc})",
                   file=sys.stderr)
             return EXIT_DATA
         if os.environ.get("W4R_DEBUG"):

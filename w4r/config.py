@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import tomllib
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -12,9 +14,48 @@ FONTS_DIR = DEFAULT_CONTENT / "fonts"
 DEFAULT_URL = "http://localhost:8501"
 
 
-def db_path(override: str | os.PathLike | None = None) -> Path:
-    """Return the SQLite file: the override, else $W4R_DB, else data/w4r.db."""
-    return Path(override or os.environ.get("W4R_DB") or DEFAULT_DB)
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+SECRETS_KEY = "w4r_db"  # the database in Streamlit's .streamlit/secrets.toml (when W4R_DB is unset)
+
+
+def db_target(override: str | os.PathLike | None = None) -> Path | str:
+    """The database: a SQLite file (a Path) or a PostgreSQL URL (a str), from the override,
+    else $W4R_DB, else Streamlit's secrets (`w4r_db`), else data/w4r.db."""
+    found = override or os.environ.get("W4R_DB") or _secret() or DEFAULT_DB
+    if is_postgres(found):
+        return str(found)
+    return Path(found)
+
+
+def is_postgres(target: object) -> bool:
+    """True for a postgresql:// URL (PostgreSQL), False for anything else (a SQLite file)."""
+    return isinstance(target, str) and target.lower().startswith(POSTGRES_SCHEMES)
+
+
+def shown(target: str | os.PathLike) -> str:
+    """The database as a message may show it: a URL's password masked."""
+    if not is_postgres(target):
+        return str(target)
+    text = str(target)
+    scheme, rest = text.split("://", 1)
+    userinfo, at, after = rest.rpartition("@")
+    if at and ":" in userinfo.split("/")[0]:  # user:password@host
+        text = f"{scheme}://{userinfo.split(':', 1)[0]}:***@{after}"
+    return re.sub(r"(?i)([?&]password=)[^&]*", r"\1***", text)
+
+
+def _secret() -> str | None:
+    """`w4r_db` from .streamlit/secrets.toml (the working folder's, else the home folder's),
+    read without Streamlit: the CLI uses the same database as the app."""
+    for folder in (Path.cwd(), Path.home()):
+        try:
+            with open(folder / ".streamlit" / "secrets.toml", "rb") as file:
+                value = tomllib.load(file).get(SECRETS_KEY)
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
 
 
 def content_dir(override: str | os.PathLike | None = None) -> Path:

@@ -1,4 +1,10 @@
-"""Storage: the one module that opens SQLite (through sqlite-utils) and migrates its schema."""
+"""Storage: the one module that opens the database and migrates its schema.
+
+Two engines: SQLite (the embedded default, through sqlite-utils) and PostgreSQL (a
+postgresql:// URL in W4R_DB or --db; w4r.postgres, the only module that imports psycopg, hands
+out an object with the same small interface). Domain modules write portable SQL: `?` or `:name`
+placeholders, `insert … on conflict do nothing`, TEXT/INTEGER columns. See docs/STORAGE.md.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from w4r import config
+from w4r import config, postgres
 
 
 def _import_sqlite_utils() -> type:
@@ -60,7 +66,9 @@ class DatabaseError(Exception):
         self.kind = kind
 
 
-STORAGE_ERRORS = (sqlite3.Error, DatabaseError)
+STORAGE_ERRORS = (sqlite3.Error, DatabaseError, *postgres.ERRORS)
+# A constraint broken (a foreign key: no such session…), on either engine.
+INTEGRITY_ERRORS = (sqlite3.IntegrityError, *postgres.INTEGRITY_ERRORS)
 
 
 def problem(exc: BaseException) -> str | None:
@@ -68,6 +76,8 @@ def problem(exc: BaseException) -> str | None:
     problem (a constraint broken by a bug is not one: it must show as the bug it is)."""
     if isinstance(exc, DatabaseError):
         return exc.kind
+    if isinstance(exc, postgres.ERRORS):
+        return postgres.problem(exc)
     if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError,
                         sqlite3.InterfaceError)) or not isinstance(exc, sqlite3.Error):
         return None
@@ -216,14 +226,23 @@ def _v10(db: Database) -> None:
     db.execute("ALTER TABLE signins ADD COLUMN idle_s REAL")
 
 
+# HOW TO ADD A MIGRATION (v11 on): define `_v11(db)` above and append it to MIGRATIONS. It uses
+# only `db.execute()` with portable SQL: TEXT/INTEGER columns (epoch seconds: DOUBLE PRECISION,
+# which SQLite reads as REAL; never REAL, PostgreSQL's 4-byte float), `ALTER TABLE … ADD COLUMN
+# … DEFAULT …`, `CREATE TABLE`, `CREATE INDEX`; no sqlite-utils helpers, no PRAGMA. `migrate()`
+# runs it on both engines: on SQLite after _v10 (user_version), on PostgreSQL after its
+# baseline, which equals the SQLite schema at version 10 (w4r.postgres.BASELINE; w4r_schema).
+# _v1…_v10 are SQLite's history and never change.
+
+
 def _v11(db: Database) -> None:
     """The section: sessions shared with it (opt-in), its passphrase's hash, its sign-ins and
-    its one projector link (portable SQL only: TEXT and INTEGER columns)."""
+    its one projector link (portable SQL only: TEXT and INTEGER columns, seconds as BIGINT)."""
     db.execute("ALTER TABLE sessions ADD COLUMN section_shared INTEGER NOT NULL DEFAULT 0")
     db.execute("CREATE TABLE section_passphrase (id INTEGER PRIMARY KEY, hash TEXT NOT NULL, "
                "generation INTEGER NOT NULL DEFAULT 1, set_at TEXT NOT NULL)")
     db.execute("CREATE TABLE section_signins (token_hash TEXT PRIMARY KEY, generation INTEGER "
-               "NOT NULL, created_at TEXT NOT NULL, last_seen INTEGER NOT NULL)")
+               "NOT NULL, created_at TEXT NOT NULL, last_seen BIGINT NOT NULL)")
     db.execute("CREATE TABLE section_displays (id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL, "
                "created_at TEXT NOT NULL)")
     db.execute("CREATE UNIQUE INDEX idx_section_displays_token_hash ON section_displays "
@@ -232,6 +251,7 @@ def _v11(db: Database) -> None:
 
 MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9,
                                                 _v10, _v11]
+SHARED_FROM = 10  # MIGRATIONS[SHARED_FROM:] run on both engines
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -257,11 +277,15 @@ def connect(path: str | Path | None = None, *, busy_ms: int | None = None,
     """Open the database (W4R_DB or data/w4r.db by default), creating or migrating its schema.
 
     Each statement waits at most `busy_ms` for another writer (BUSY_TIMEOUT_MS by default). With
-    `same_file` (the app), the file this process opened first must still be there and still be
-    the same database.
+    `same_file` (the app, SQLite only), the file this process opened first must still be there
+    and still be the same database. A postgresql:// URL gives a connection from this process's
+    pool (w4r.postgres); its `conn.close()` gives it back.
     """
     busy_ms = BUSY_TIMEOUT_MS if busy_ms is None else busy_ms
-    path = config.db_path(path)
+    target = config.db_target(path)
+    if isinstance(target, str):
+        return postgres.connect(target, busy_ms)
+    path = target
     key = str(Path(os.path.abspath(path)))
     known = _KNOWN.get(key) if same_file else None
     conn = None
@@ -396,14 +420,25 @@ def _enable_wal(db: Database, busy_ms: int) -> None:
                 return
 
 
+def is_postgres(db: Database) -> bool:
+    """True for a PostgreSQL database (w4r.postgres), False for SQLite."""
+    return isinstance(db, postgres.Database)
+
+
 @contextmanager
 def transaction(db: Database) -> Iterator[Database]:
     """Run a block as one write transaction that takes the write lock up front.
 
     A deferred transaction that reads before it writes fails at once ("database is locked")
     when another process writes meanwhile; BEGIN IMMEDIATE waits for the busy timeout instead.
+    On PostgreSQL: BEGIN, then w4r's advisory write lock, waited for at most the connection's
+    lock_timeout (its busy time), so writers take turns as on SQLite and a blocked one fails
+    as BUSY instead of hanging.
     """
-    db.execute("BEGIN IMMEDIATE")
+    if is_postgres(db):
+        db.begin()
+    else:
+        db.execute("BEGIN IMMEDIATE")
     try:
         yield db
         db.execute("COMMIT")  # a full disk fails here: the whole block is then undone
@@ -413,13 +448,46 @@ def transaction(db: Database) -> Iterator[Database]:
         raise
 
 
+@contextmanager
+def quick_writes(db: Database, wait_ms: int) -> Iterator[Database]:
+    """Writes not worth an fsync each nor a long wait for the write lock (drafts): SQLite's
+    synchronous NORMAL and a `wait_ms` busy timeout, the connection's settings back after
+    (PostgreSQL: only the lock wait; durability is the server's business)."""
+    if is_postgres(db):
+        prior = db.waiting_ms()
+        db.wait_ms(wait_ms)
+        try:
+            yield db
+        finally:
+            if not db.conn.raw.closed:
+                db.wait_ms(prior)
+        return
+    prior = db.execute("PRAGMA synchronous").fetchone()[0]
+    waits = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+    try:
+        yield db
+    finally:
+        db.execute(f"PRAGMA synchronous = {int(prior)}")
+        db.execute(f"PRAGMA busy_timeout = {int(waits)}")
+
+
 def schema_version(db: Database) -> int:
-    """Return the schema version stored in the file (SQLite's user_version)."""
+    """Return the schema version stored in the database (SQLite's user_version; PostgreSQL's
+    w4r_schema table)."""
+    if is_postgres(db):
+        return postgres.schema_version(db)
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
 def migrate(db: Database) -> int:
-    """Apply the migrations this file lacks, one process at a time; return the new version."""
+    """Apply the migrations this database lacks, one process at a time; return the new version.
+
+    PostgreSQL: the baseline (= SQLite's version 10), then the shared MIGRATIONS[SHARED_FROM:].
+    """
+    if is_postgres(db):
+        return postgres.migrate(db)
     current = schema_version(db)
     if current > SCHEMA_VERSION:
         raise DatabaseError(f"the database has schema version {current}, newer than this w4r "

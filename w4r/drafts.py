@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 
 from w4r import bilingual, letters, pdf
-from w4r.db import Database, transaction
+from w4r.db import Database, quick_writes, transaction
 from w4r.i18n import N_
 from w4r.sessions import Session
 from w4r.terms import LETTER_KINDS
@@ -103,20 +103,12 @@ def save(db: Database, token: str, saved: Saved, session: Session, *, counted: b
     if db.conn.in_transaction:
         _write(db, row)
         return found
-    prior = db.execute("PRAGMA synchronous").fetchone()[0]
-    waits = db.execute("PRAGMA busy_timeout").fetchone()[0]
     # a draft is not worth an fsync per keystroke: WAL with NORMAL may lose the last change on
     # a power cut, never the file; nor worth a wait for the write lock: while another writer
     # holds it the save fails at once and the next rerun saves (the tab still has the draft).
     # The connection's own settings come back at once.
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute(f"PRAGMA busy_timeout = {SAVE_WAIT_MS}")
-    try:
-        with transaction(db):
-            _write(db, row)
-    finally:
-        db.execute(f"PRAGMA synchronous = {int(prior)}")
-        db.execute(f"PRAGMA busy_timeout = {int(waits)}")
+    with quick_writes(db, SAVE_WAIT_MS), transaction(db):
+        _write(db, row)
     return found
 
 

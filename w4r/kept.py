@@ -77,8 +77,8 @@ def count(db: Database, session: Session, draft: letters.Draft, lang: str = "en"
 def _insert(db: Database, letter: KeptLetter) -> bool:
     row = asdict(letter) | {"parts": json.dumps(letter.parts, ensure_ascii=False),
                             "hidden": int(letter.hidden)}
-    cursor = db.execute(f"insert or ignore into letters ({', '.join(_COLUMNS)}) values "
-                        f"({', '.join(':' + c for c in _COLUMNS)})", row)
+    cursor = db.execute(f"insert into letters ({', '.join(_COLUMNS)}) values "
+                        f"({', '.join(':' + c for c in _COLUMNS)}) on conflict do nothing", row)
     return cursor.rowcount == 1
 
 

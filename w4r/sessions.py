@@ -213,7 +213,9 @@ def create(db: Database, name: str, kind: str = "class", goal: int = 0,
     session = _checked(Session(code=code or "", name=(name or "").strip(), kind=kind, goal=goal,
                                **settings))
     session = replace(session, code=code or _free_code(db))
-    db["sessions"].insert(_to_row(session) | {"created_at": now_iso()})
+    row = _to_row(session) | {"created_at": now_iso()}
+    db.execute(f"insert into sessions ({', '.join(row)}) "
+               f"values ({', '.join(':' + k for k in row)})", row)
     return session
 
 
@@ -226,8 +228,9 @@ def update(db: Database, code: str, **changes: Any) -> Session:
     if unknown:
         raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
     session = _checked(replace(current, **changes))
-    db["sessions"].update(session.code, {k: v for k, v in _to_row(session).items()
-                                         if k != "code"})
+    row = _to_row(session)
+    db.execute(f"update sessions set {', '.join(f'{k} = :{k}' for k in row if k != 'code')} "
+               "where code = :code", row)
     return session
 
 

@@ -6,14 +6,13 @@ import csv
 import io
 import json
 import re
-import sqlite3
 import uuid
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from w4r import sessions, untrusted
 from w4r.cases import Problem, unexpected
 from w4r.terms import ACTIONS, CASE_ID, LETTER_KINDS, SUBMISSION_ID, WRITTEN
-from w4r.db import Database, now_iso, transaction
+from w4r.db import INTEGRITY_ERRORS, Database, now_iso, transaction
 
 SOURCES = ("app", "cli", "import", "manual")
 MAX_COUNT = 100_000
@@ -37,8 +36,9 @@ class Action:
 
 
 _COLUMNS = [f.name for f in fields(Action)]
-_INSERT = (f"insert or ignore into actions ({', '.join(_COLUMNS)}, first_name) "
-           f"values ({', '.join(':' + c for c in _COLUMNS)}, :first_name)")
+_INSERT = (f"insert into actions ({', '.join(_COLUMNS)}, first_name) "
+           f"values ({', '.join(':' + c for c in _COLUMNS)}, :first_name) "
+           "on conflict do nothing")
 
 
 @dataclass
@@ -137,7 +137,7 @@ def record(db: Database, action: Action, first_name: str = "") -> bool:
                             "first_name": first_name or None}
     try:
         cursor = db.execute(_INSERT, row)
-    except sqlite3.IntegrityError as exc:  # the foreign key: no such session
+    except INTEGRITY_ERRORS as exc:  # the foreign key: no such session
         raise ValueError(f"session: there is no session {action.session_code}") from exc
     return cursor.rowcount == 1
 
@@ -177,7 +177,8 @@ def breakdown(db: Database, session_code: str) -> list[Row]:
 
 
 def latest(db: Database, session_code: str, limit: int = 8) -> list[Recent]:
-    """The most recently counted actions of a session, newest first."""
+    """The most recently counted actions of a session, newest first (ties: the later insert;
+    rowid is SQLite's own, an identity column on PostgreSQL)."""
     rows = db.execute("select case_id, kind, coalesce(first_name, ''), counted_at, action, count "
                       "from actions where session_code = ? order by counted_at desc, rowid desc "
                       "limit ?",

@@ -161,7 +161,7 @@ def cases(database: db.Database, session: sessions.Session) -> CaseSet:
     """Every case a session sees: the shipped ones with its own uploads and edits on top."""
     folder = config.cases_dir()
     return _merge(str(folder), _signature(folder), session.code,
-                  casepack.signature(database, session.code), str(config.db_path()))
+                  casepack.signature(database, session.code), str(config.db_target()))
 
 
 def shipped_cases() -> CaseSet:
