@@ -264,3 +264,22 @@ def test_eight_processes_submitting_1000_each_count_exactly_once(url):
     assert sum(new for new, _ in outcomes) == len(distinct)
     database = w4r_db.connect(url)
     assert tally.totals(database, sessions.default(database)).total == len(distinct)
+
+
+def test_a_draft_is_saved_while_another_server_holds_the_write_lock(url):
+    """Drafts are written on every keystroke of every pupil on every server: they touch their
+    own row only and never queue behind w4r's write lock (counting, settings still do)."""
+    from w4r import drafts, letters
+    holder = w4r_db.connect(url)
+    saver = w4r_db.connect(url, busy_ms=300)
+    session = sessions.get(saver, w4r_db.DEFAULT_SESSION)
+    draft = letters.Draft("jani-silva", "appeal", tally.new_submission_id(), message="Hold on.")
+    token = drafts.new_token()
+    with w4r_db.transaction(holder):
+        started = time.monotonic()
+        drafts.save(saver, token, drafts.Saved(session.code, draft, 2, "", {}), session)
+        assert time.monotonic() - started < 0.3  # no wait for the lock
+        assert not saver.conn.in_transaction
+    found = drafts.load(holder, token, session)
+    assert found is not None and found.draft.message == "Hold on."
+    assert not saver.quick  # transactions after the save take the lock again

@@ -451,14 +451,17 @@ def transaction(db: Database) -> Iterator[Database]:
 @contextmanager
 def quick_writes(db: Database, wait_ms: int) -> Iterator[Database]:
     """Writes not worth an fsync each nor a long wait for the write lock (drafts): SQLite's
-    synchronous NORMAL and a `wait_ms` busy timeout, the connection's settings back after
-    (PostgreSQL: only the lock wait; durability is the server's business)."""
+    synchronous NORMAL and a `wait_ms` busy timeout, the connection's settings back after.
+    On PostgreSQL such a write touches only its own row: its transaction takes no write lock
+    and does not wait for the disk (`postgres.Database.begin`), with `wait_ms` for row locks."""
     if is_postgres(db):
         prior = db.waiting_ms()
         db.wait_ms(wait_ms)
+        db.quick = True
         try:
             yield db
         finally:
+            db.quick = False
             if not db.conn.raw.closed:
                 db.wait_ms(prior)
         return
