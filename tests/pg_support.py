@@ -23,6 +23,8 @@ import psycopg.sql
 
 USER = "w4r"
 DATABASE = "w4r"
+FAST = ("-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+        "-c max_connections=200 -c shared_buffers=32MB")
 
 
 def bin_dir() -> Path | None:
@@ -68,15 +70,14 @@ class Cluster:
         prefix = ["runuser", "-u", "postgres", "--"] if self.as_postgres else []
         subprocess.run([*prefix, *argv], check=True, capture_output=True, text=True, timeout=120)
 
-    def start(self) -> Cluster:
-        """initdb, then start the server (fast and unsafe: fsync off; loopback only)."""
+    def start(self, settings: str = FAST) -> Cluster:
+        """initdb, then start the server on loopback with these settings (the tests': fast and
+        unsafe, fsync off; bench/scale.py passes PostgreSQL's durable defaults)."""
         if self.as_postgres:
             shutil.chown(self.folder, "postgres", "postgres")
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", USER, "--auth=trust",
                   "-E", "UTF8", "--no-locale", "--no-sync")
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=200 -c shared_buffers=32MB")
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 {settings}"
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
                   str(self.folder / "server.log"), "-o", options, "-w", "-t", "60", "start")
         self._admin = psycopg.connect(self.url("postgres"), autocommit=True)

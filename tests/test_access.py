@@ -589,21 +589,30 @@ def test_40_parallel_wrong_pins_from_one_browser_hash_only_the_free_tries(tmp_pa
     def guess(pin):
         database = w4r_db.connect(path)
         barrier.wait(timeout=30)
-        if pin == PIN:  # the right PIN comes once the free tries are taken, maybe mid-hash
-            while throttle(database, "browser:attacker")[0] < access.FREE_TRIES:
-                time.sleep(0.001)
-        answers[pin] = access.sign_in(database, "RACE", pin, "attacker")
-        database.conn.close()
+        try:
+            if pin == PIN:  # the right PIN comes once the free tries are taken, maybe mid-hash
+                while throttle(database, "browser:attacker")[0] < access.FREE_TRIES:
+                    time.sleep(0.001)
+            answers[pin] = access.sign_in(database, "RACE", pin, "attacker")
+        except w4r_db.STORAGE_ERRORS as exc:  # 40 writers at once on a loaded machine: the
+            answers[pin] = exc  # app says "busy, try again" (w4r.ui.storage); never a sign-in
+        finally:
+            database.conn.close()
 
     threads = [threading.Thread(target=guess, args=(pin,)) for pin in guesses]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert len(answers) == 40 and not any(a.ok or a.token for a in answers.values())
+    busy = {pin: a for pin, a in answers.items() if isinstance(a, Exception)}
+    assert all(w4r_db.problem(exc) == w4r_db.BUSY for exc in busy.values()), busy
+    assert len(busy) <= 2, busy  # a rare unlucky wait, not the rule
+    for pin in busy:
+        del answers[pin]
+    assert len(answers) + len(busy) == 40 and not any(a.ok or a.token for a in answers.values())
     assert len(counting.pins) == access.FREE_TRIES, counting.pins  # nothing beyond the throttle
-    assert answers[PIN].wait_s > 0 and PIN not in counting.pins
-    assert sum(a.wait_s > 0 for a in answers.values()) >= 40 - access.FREE_TRIES
+    assert PIN not in counting.pins and (PIN in busy or answers[PIN].wait_s > 0)
+    assert sum(a.wait_s > 0 for a in answers.values()) >= 40 - access.FREE_TRIES - len(busy)
     started = time.monotonic()
     owner = access.sign_in(w4r_db.connect(path), "RACE", PIN, "teacher")
     assert owner.ok and owner.token and time.monotonic() - started < 5
