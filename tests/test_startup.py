@@ -1,4 +1,4 @@
-"""A server's first page imports only what it shows: the PDF, translation and dataframe
+"""A server's first page imports only what it shows: the PDF, translation, dataframe and PostgreSQL
 libraries wait until a page needs them (docs/BENCHMARKS.md, "First page after a start")."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("fpdf", "fontTools", "uharfbuzz", "PIL", "deep_translator", "pandas", "numpy", "pyarrow")
+HEAVY = ("fpdf", "fontTools", "uharfbuzz", "PIL", "deep_translator", "pandas", "numpy", "pyarrow",
+         "psycopg")
 
 FIRST_PAGE = """
 import json, sys

@@ -487,7 +487,10 @@ def test_typing_on_a_locked_tally_keeps_the_page_and_the_draft_is_saved_after(tm
         assert at.title[0].value.startswith("Write for"), "the page is drawn in full"
         assert field(at, "message").value == words, "the tab keeps the text"
         saved = [row[0] for row in look(path, "select draft from drafts")]
-        assert not any(words in text for text in saved), "nothing could be written"
+        if isinstance(config.db_target(path), str):  # PostgreSQL: a draft takes no write lock
+            assert any(words in text for text in saved), "the draft is saved all the same"
+        else:  # SQLite: the whole file is locked
+            assert not any(words in text for text in saved), "nothing could be written"
     field(at, "message").input(words + " Truly.").run()  # the next rerun saves
     no_error(at)
     saved = [row[0] for row in look(path, "select draft from drafts")]

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from w4r import sessions
-from w4r.db import BUSY, STORAGE_ERRORS, Database, problem, transaction
+from w4r import db as storage
+from w4r.db import BUSY, Database, problem, transaction
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # about 50 ms and 16 MB per try
 SALT_BYTES = 16
@@ -353,7 +354,7 @@ def _bookkeeping(db: Database, sql: str, params: list) -> None:
     is not held up, and the answer does not depend on it)."""
     try:
         db.execute(sql, params)
-    except STORAGE_ERRORS as exc:
+    except storage.STORAGE_ERRORS as exc:
         if problem(exc) != BUSY:
             raise
 

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from w4r import config, postgres
+from w4r import config
 
 
 def _import_sqlite_utils() -> type:
@@ -66,9 +66,24 @@ class DatabaseError(Exception):
         self.kind = kind
 
 
-STORAGE_ERRORS = (sqlite3.Error, DatabaseError, *postgres.ERRORS)
-# A constraint broken (a foreign key: no such session…), on either engine.
-INTEGRITY_ERRORS = (sqlite3.IntegrityError, *postgres.INTEGRITY_ERRORS)
+# What a storage problem raises, and a constraint broken (a foreign key: no such session…):
+# psycopg's join them when a PostgreSQL database is first opened (`_postgres`). Catch them as
+# `db.STORAGE_ERRORS` (looked up when an exception arrives), never imported by name.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, DatabaseError)
+INTEGRITY_ERRORS: tuple[type[BaseException], ...] = (sqlite3.IntegrityError,)
+_POSTGRES = None  # w4r.postgres, once a postgresql:// database was opened
+
+
+def _postgres():
+    """w4r.postgres, imported with the first PostgreSQL database: psycopg takes ~0.25 s to
+    import, which a server on the embedded SQLite file never pays."""
+    global _POSTGRES, STORAGE_ERRORS, INTEGRITY_ERRORS
+    if _POSTGRES is None:
+        from w4r import postgres
+        STORAGE_ERRORS = (sqlite3.Error, DatabaseError, *postgres.ERRORS)
+        INTEGRITY_ERRORS = (sqlite3.IntegrityError, *postgres.INTEGRITY_ERRORS)
+        _POSTGRES = postgres
+    return _POSTGRES
 
 
 def problem(exc: BaseException) -> str | None:
@@ -76,8 +91,8 @@ def problem(exc: BaseException) -> str | None:
     problem (a constraint broken by a bug is not one: it must show as the bug it is)."""
     if isinstance(exc, DatabaseError):
         return exc.kind
-    if isinstance(exc, postgres.ERRORS):
-        return postgres.problem(exc)
+    if _POSTGRES is not None and isinstance(exc, _POSTGRES.ERRORS):
+        return _POSTGRES.problem(exc)
     if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError,
                         sqlite3.InterfaceError)) or not isinstance(exc, sqlite3.Error):
         return None
@@ -284,7 +299,7 @@ def connect(path: str | Path | None = None, *, busy_ms: int | None = None,
     busy_ms = BUSY_TIMEOUT_MS if busy_ms is None else busy_ms
     target = config.db_target(path)
     if isinstance(target, str):
-        return postgres.connect(target, busy_ms)
+        return _postgres().connect(target, busy_ms)
     path = target
     key = str(Path(os.path.abspath(path)))
     known = _KNOWN.get(key) if same_file else None
@@ -422,7 +437,7 @@ def _enable_wal(db: Database, busy_ms: int) -> None:
 
 def is_postgres(db: Database) -> bool:
     """True for a PostgreSQL database (w4r.postgres), False for SQLite."""
-    return isinstance(db, postgres.Database)
+    return getattr(db, "engine", "") == "postgresql"
 
 
 @contextmanager
@@ -480,7 +495,7 @@ def schema_version(db: Database) -> int:
     """Return the schema version stored in the database (SQLite's user_version; PostgreSQL's
     w4r_schema table)."""
     if is_postgres(db):
-        return postgres.schema_version(db)
+        return _postgres().schema_version(db)
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
@@ -490,7 +505,7 @@ def migrate(db: Database) -> int:
     PostgreSQL: the baseline (= SQLite's version 10), then the shared MIGRATIONS[SHARED_FROM:].
     """
     if is_postgres(db):
-        return postgres.migrate(db)
+        return _postgres().migrate(db)
     current = schema_version(db)
     if current > SCHEMA_VERSION:
         raise DatabaseError(f"the database has schema version {current}, newer than this w4r "

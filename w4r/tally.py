@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from w4r import sessions, untrusted
 from w4r.cases import Problem, unexpected
 from w4r.terms import ACTIONS, CASE_ID, LETTER_KINDS, SUBMISSION_ID, WRITTEN
-from w4r.db import INTEGRITY_ERRORS, Database, now_iso, transaction
+from w4r import db as storage
+from w4r.db import Database, now_iso, transaction
 
 SOURCES = ("app", "cli", "import", "manual")
 MAX_COUNT = 100_000
@@ -137,7 +138,7 @@ def record(db: Database, action: Action, first_name: str = "") -> bool:
                             "first_name": first_name or None}
     try:
         cursor = db.execute(_INSERT, row)
-    except INTEGRITY_ERRORS as exc:  # the foreign key: no such session
+    except storage.INTEGRITY_ERRORS as exc:  # the foreign key: no such session
         raise ValueError(f"session: there is no session {action.session_code}") from exc
     return cursor.rowcount == 1
 
