@@ -3,10 +3,13 @@
 Each pupil is one asyncio task with one websocket to `/_stcore/stream`, speaking the browser's
 protobuf messages (BackMsg out, ForwardMsg in). It keeps the widget states the way the browser
 does (ids from the deltas, values it typed, values the server set, triggers for one run only,
-states of widgets that left the page dropped) and does the whole journey: home → Start writing →
-an appeal for a random case → six guided steps (click a sentence starter, type, Next) → Print &
-count → Count my letter → Write another letter, again and again until the duration is over (the
-letter in hand is finished). Between interactions it thinks (exponential, mean `--think` s);
+states of widgets that left the page dropped; a widget drawn in an st.fragment reruns that
+fragment only, as the browser asks) and does the whole journey: home → Start writing → an
+appeal for a random case → six guided steps (click a sentence starter, type, Next) → Print &
+count → Download the letter (PDF) → Count my letter → Write another letter, again and again
+until the duration is over (the letter in hand is finished). The download is what a browser
+does: the deferred file asked for over the websocket (w4r builds the PDF then), then fetched
+over HTTP; the bare app has nothing to download. Between interactions it thinks (exponential, mean `--think` s);
 before committing a field it types (`--cps` characters a second). Each interaction is timed from
 sending the rerun to the `script_finished` of its last run (a page switch finishes one run early
 for the rerun and then runs the new page).
@@ -20,9 +23,9 @@ server CPU seconds per interaction (utime+stime of the server's process group), 
 with 0 writers connected, at 30 and 60 (and at N), its peak, and whether the tally equals the
 counts acknowledged ("Thank you! Your letter is counted." in the deltas).
 
-Not modelled: the browser's HTTP requests besides the websocket (static files, the PDF preview
-and download, which are fetched from the media endpoint), and widget values the pupil never
-changed (the browser sends them; the server keeps the same values without them).
+Not modelled: the browser's other HTTP requests (static files; the PDF preview, which a pupil
+opens only if they want to), and widget values the pupil never changed (the browser sends them;
+the server keeps the same values without them).
 
 Run: .venv/bin/python bench/load.py --writers 10 30 --duration 60 --think 5
 """
@@ -40,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -53,7 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from e2e_support import _healthy, _stop, free_port, running_app  # noqa: E402
 
-KINDS = ("open", "page", "choose", "starter", "type", "next", "print", "count")
+KINDS = ("open", "page", "choose", "starter", "type", "next", "print", "download", "count")
 STEPS = 6  # an appeal has six guided steps
 CASES = ("jani-silva", "khaled-drareni", "nassima-al-sada", "maxima-acuna",
          "muhammad-bekzhanov", "yecenia-armenta", "erkin-musaev", "tun-aung")
@@ -176,6 +180,7 @@ class Widget:
     label: str
     disabled: bool = False
     fragment: str = ""  # the st.fragment it was drawn in: its rerun is that fragment's only
+    file: str = ""  # a download button's file: its URL, or "deferred:ID" (built when clicked)
 
 
 class Tab:
@@ -190,6 +195,8 @@ class Tab:
         self.texts: list[tuple[str, str]] = []  # (fragment, body) of markdown and alerts shown
         self.running: str = ""  # the fragment whose rerun is running ("" for the whole script)
         self.fragment_runs = 0  # runs of one st.fragment only (the rest of the page untouched)
+        self.session_id = ""  # the server's id of this tab's session (new_session)
+        self.requests = 0  # backend operations asked for (a deferred download)
         self.cache: dict[str, ForwardMsg] = {}  # cacheable messages by hash, as the browser keeps
 
     async def open(self) -> float:
@@ -229,6 +236,36 @@ class Tab:
         self.values[widget.id] = text
         return await self._rerun([], widget.fragment)
 
+    async def download(self, widget: Widget) -> float:
+        """Click a download button as a browser does: a deferred file is asked for over the
+        websocket (the server builds it then) and its URL fetched; seconds until it is in."""
+        start = time.perf_counter()
+        url = widget.file
+        if url.startswith("deferred:"):
+            self.requests += 1
+            msg = BackMsg()
+            request = msg.backend_operation_request
+            request.request_id = f"bench-{self.requests}"
+            request.session_id = self.session_id
+            request.deferred_file.file_id = url.split(":", 1)[1]
+            await self.ws.send(msg.SerializeToString())
+            url = await asyncio.wait_for(self._answer(request.request_id), TIMEOUT_S)
+        data = await asyncio.to_thread(_fetch, self.url + url)
+        if not data:
+            raise Failed("an empty download")
+        return time.perf_counter() - start
+
+    async def _answer(self, request_id: str) -> str:
+        while True:
+            msg = ForwardMsg()
+            msg.ParseFromString(await self.ws.recv())
+            if msg.WhichOneof("type") == "backend_operation_response" and \
+                    msg.backend_operation_response.request_id == request_id:
+                answer = msg.backend_operation_response
+                if answer.error_msg or not answer.deferred_file.url:
+                    raise Failed(f"download refused: {answer.error_msg or 'no URL'}"[:80])
+                return answer.deferred_file.url
+
     async def _rerun(self, triggers: list[str], fragment: str = "") -> float:
         msg = BackMsg()
         state = msg.rerun_script
@@ -261,6 +298,7 @@ class Tab:
                 self.cache[msg.hash] = msg
             kind = msg.WhichOneof("type")
             if kind == "new_session":  # a run starts: what it will draw again goes
+                self.session_id = msg.new_session.initialize.session_id or self.session_id
                 self.widgets = [w for w in self.widgets if self.running and
                                 w.fragment != self.running]
                 self.texts = [t for t in self.texts if self.running and t[0] != self.running]
@@ -294,10 +332,19 @@ class Tab:
         if widget_id:
             self.widgets.append(Widget(widget_id, kind, getattr(body, "label", ""),
                                        bool(getattr(body, "disabled", False)), fragment))
+            if kind == "download_button":
+                self.widgets[-1].file = (f"deferred:{body.deferred_file_id}"
+                                         if body.deferred_file_id else body.url)
             if kind in ("text_area", "text_input"):
                 if body.set_value or widget_id not in self.values:
                     self.values[widget_id] = body.value if body.set_value else body.default
         return ""
+
+
+def _fetch(url: str) -> bytes:
+    """GET a URL of the app (a media file), as the browser's download does."""
+    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
+        return response.read()
 
 
 # --- the pupils -----------------------------------------------------------------------------------
@@ -406,6 +453,11 @@ class Pupil:
                                             label="Next: print & count" if last else None,
                                             prefix=None if last else "Next:"):
                         return
+                if not self.bare and not await self.step(
+                        "download", self.plan.pause(),
+                        lambda: self.tab.download(self.tab.find(types=("download_button",),
+                                                                prefix="Download"))):
+                    return
                 if not await self.click("count", label="Count my letter"):
                     return
                 if any(ACK in text for _, text in self.tab.texts):

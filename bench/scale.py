@@ -175,11 +175,13 @@ def report(runs: list[Run], args: argparse.Namespace) -> None:
           f"typing {args.cps:g} chars/s (ms)")
     print(f"{'kind':8} | {one.servers} server, {one.writers} writers p50    p95 | "
           f"{two.servers} servers, {two.writers} writers p50    p95")
+    def ms(values: list[float], q: float) -> float:
+        return 1000 * load.percentile(values, q) if values else float("nan")
+
     for kind in load.KINDS:
         a, b = one.results.times[kind], two.results.times[kind]
-        print(f"{kind:8} | {len(a):5d} {1000 * load.percentile(a, .5):17.0f} "
-              f"{1000 * load.percentile(a, .95):6.0f} | {len(b):5d} "
-              f"{1000 * load.percentile(b, .5):18.0f} {1000 * load.percentile(b, .95):6.0f}")
+        print(f"{kind:8} | {len(a):5d} {ms(a, .5):17.0f} {ms(a, .95):6.0f} | {len(b):5d} "
+              f"{ms(b, .5):18.0f} {ms(b, .95):6.0f}")
     for r in runs:
         n = max(r.results.interactions, 1)
         errors = sum(r.results.errors.values())

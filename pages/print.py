@@ -60,24 +60,23 @@ else:
         composer.translation_panel(letter, case, draft.kind)
     chosen = bilingual.to_print(letter, state.translation(letter), state.option("print", "original"),
                                 composer.translation_heading(state.translation(letter)))
+    layout = state.option("layout", "letter") if draft.kind == "solidarity" else "letter"
+    paper = state.option("paper", "a4")
     try:
-        layout = state.option("layout", "letter") if draft.kind == "solidarity" else "letter"
-        printed = state.printed(chosen, state.option("paper", "a4"), layout)
+        notes = pdf.notes(chosen, paper, layout)  # the fonts it needs; the PDF when asked for
     except pdf.UnsupportedText as exc:
         st.warning(ui.inert(exc), icon=":material/translate:")
     else:
-        for note in printed.notes:
+        for note in notes:
             st.caption(note)
-        st.download_button(_("Download the letter (PDF)"), data=printed.data,
-                           file_name=f"write-for-rights-{case.id}-{draft.kind}.pdf",
-                           mime="application/pdf", icon=":material/download:",
-                           on_click="ignore", type="primary")
+        printing.download(chosen, paper, layout,
+                          file_name=f"write-for-rights-{case.id}-{draft.kind}.pdf")
         st.caption(_("Open the PDF and print it. Sign it by hand if you like."))
         if session.printer:
+            printed = state.printed(chosen, paper, layout)
             printing.send_to_printer(printed.data, session.printer, f"{case.name}: {draft.kind}",
                                      action=submit.print_checked)
-        with st.expander(_("Preview the PDF")):
-            printing.pdf_preview(printed, height=620)
+        printing.preview(chosen, paper, layout, height=620)
         if case.is_past:
             st.caption(_("This is a practice letter for a past case: keep it or take it home; "
                          "do not post it."))

@@ -1,4 +1,5 @@
-"""End to end: two w4r servers behind HAProxy (deploy/haproxy.cfg), one database, Chromium.
+"""End to end: two w4r servers behind HAProxy (deploy/haproxy.cfg), one database (an SQLite
+file, then PostgreSQL), Chromium.
 
 A pupil writes through the proxy (TLS at the proxy); the server holding the pupil is killed
 (SIGKILL); the page reconnects by itself to the other server, the draft is intact, and the
@@ -30,16 +31,18 @@ CODE, PIN = "7B2026", "739164"
 MESSAGE = "You are not alone: Class 7B thinks of you every single day."
 CASE = "yecenia-armenta"
 NEW_CASE = "copy-of-yecenia-armenta-for-this-test"
-# The PostgreSQL variant is one value away: W4R_TEST_POSTGRES=postgresql://… (an empty
-# database) adds it.
-TARGETS = ["sqlite"] + (["postgresql"] if os.environ.get("W4R_TEST_POSTGRES") else [])
+# Every test runs with the servers on one SQLite file (one machine) and on PostgreSQL (the
+# throw-away cluster of tests/pg_support.py; W4R_TEST_POSTGRES=postgresql://… names another
+# empty database instead).
+TARGETS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="module", params=TARGETS)
 def database(request, tmp_path_factory) -> str:
     """The W4R_DB value every server of the cluster shares, with Class 7B in it."""
     if request.param == "postgresql":
-        url = os.environ["W4R_TEST_POSTGRES"]
+        url = (os.environ.get("W4R_TEST_POSTGRES")
+               or request.getfixturevalue("pg_cluster").fresh())
     else:
         url = str(tmp_path_factory.mktemp("proxy") / "w4r.db")
     proxy.cli(url, "session", "create", "--name", "Class 7B", "--code", CODE, stdin=PIN + "\n")

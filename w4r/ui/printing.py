@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
-from w4r import pdf, printer, state
+from w4r import letters, pdf, printer, state
 from w4r.ui.common import PDF_PREVIEW, _, inert
+
+PREVIEW_KEY = "w4r-preview-open"  # the expander of the PDF preview (its state: open or not)
 
 
 def send_to_printer(data: bytes, name: str, title: str,
@@ -21,6 +24,22 @@ def send_to_printer(data: bytes, name: str, title: str,
               type="secondary" if again else "primary", on_click=action or print_now,
               args=(data, name, title))
     print_outcome()
+
+
+def download(letter: letters.Letter, paper: str, layout: str, file_name: str) -> None:
+    """The download button; the PDF is built when the button is clicked (in a thread of the
+    server, from the letter as this run drew it), never while the page is drawn."""
+    st.download_button(_("Download the letter (PDF)"), data=partial(pdf.pdf_bytes, letter,
+                                                                    paper, layout),
+                       file_name=file_name, mime="application/pdf",
+                       icon=":material/download:", on_click="ignore", type="primary")
+
+
+def preview(letter: letters.Letter, paper: str, layout: str, height: int) -> None:
+    """The PDF viewer in an expander that builds the PDF only once it is opened."""
+    with st.expander(_("Preview the PDF"), key=PREVIEW_KEY, on_change="rerun") as shown:
+        if shown.open:
+            pdf_preview(state.printed(letter, paper, layout), height)
 
 
 def pdf_preview(printed: pdf.Printed, height: int) -> None:
