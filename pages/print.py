@@ -63,17 +63,15 @@ else:
     layout = state.option("layout", "letter") if draft.kind == "solidarity" else "letter"
     paper = state.option("paper", "a4")
     try:
-        notes = pdf.notes(chosen, paper, layout)  # the fonts it needs; the PDF when asked for
+        printed = state.printed(chosen, paper, layout)  # once per version of the letter
     except pdf.UnsupportedText as exc:
         st.warning(ui.inert(exc), icon=":material/translate:")
     else:
-        for note in notes:
+        for note in printed.notes:
             st.caption(note)
-        printing.download(chosen, paper, layout,
-                          file_name=f"write-for-rights-{case.id}-{draft.kind}.pdf")
+        printing.download(printed, file_name=f"write-for-rights-{case.id}-{draft.kind}.pdf")
         st.caption(_("Open the PDF and print it. Sign it by hand if you like."))
         if session.printer:
-            printed = state.printed(chosen, paper, layout)
             printing.send_to_printer(printed.data, session.printer, f"{case.name}: {draft.kind}",
                                      action=submit.print_checked)
         printing.preview(chosen, paper, layout, height=620)

@@ -150,30 +150,6 @@ def download(at):
     return found[0] if found else None
 
 
-@pytest.fixture(autouse=True)
-def downloads(monkeypatch) -> list:
-    """What the download buttons would send when clicked: the PDF is built only then, by a
-    callable Streamlit keeps (AppTest's runtime is gone after a run, so record them here)."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-    made: list = []
-    original = MediaFileManager.add_deferred
-
-    def recording(self, callable_, *args, **kwargs):
-        made.append(callable_)
-        return original(self, callable_, *args, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
-    return made
-
-
-def downloaded(downloads: list) -> bytes:
-    """The PDF the last download button drawn sends when it is clicked."""
-    assert downloads, "a download button"
-    data = downloads[-1]()
-    assert data.startswith(b"%PDF")
-    return data
-
-
 class TestChecker:
     def test_findings_show_live_beside_the_draft(self, app):
         at = write_for(app, kind="appeal")
@@ -200,7 +176,7 @@ class TestChecker:
 
 
 class TestTranslation:
-    def test_translate_show_both_and_print_both(self, app, downloads):
+    def test_translate_show_both_and_print_both(self, app):
         at = write_for(app, kind="solidarity")
         field(at, "message").input("You are not alone.").run()
         at = to_print(at)
@@ -211,8 +187,8 @@ class TestTranslation:
         assert any("Print it only if you trust it" in w.value for w in at.warning)
         [r for r in at.radio if r.label == "What to print"][0].set_value("both").run()
         no_error(at)
-        data = downloaded(downloads)
-        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+        printed = at.session_state["w4r.printed"][1]
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(printed.data)).pages)
         assert "You are not alone." in " ".join(text.split())
         assert "[fr]" in text and "— Français —" in text
 
@@ -234,22 +210,22 @@ class TestTranslation:
 
 
 class TestPrintOptions:
-    def test_a_solidarity_message_as_a_card(self, app, downloads):
+    def test_a_solidarity_message_as_a_card(self, app):
         at = write_for(app, kind="solidarity")
         field(at, "message").input("You are not alone.").run()
         at = to_print(at)
         [r for r in at.radio if r.label == "Print it as"][0].set_value("card").run()
         no_error(at)
-        page = PdfReader(io.BytesIO(downloaded(downloads))).pages[0]
+        page = PdfReader(io.BytesIO(at.session_state["w4r.printed"][1].data)).pages[0]
         assert float(page.mediabox.width) > float(page.mediabox.height)
 
-    def test_an_appeal_with_a_sender_town_and_a_subject(self, app, downloads):
+    def test_an_appeal_with_a_sender_town_and_a_subject(self, app):
         at = write_for(app, kind="appeal")
         field(at, "about").input("I am a teacher in Poland.").run()
         at = to_print(at)
         [t for t in at.text_input if t.label.startswith("Your town")][0].input("Kraków").run()
         no_error(at)
-        data = downloaded(downloads)
+        data = at.session_state["w4r.printed"][1].data
         text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
                         .split())
         assert "Kraków" in text and "Re: Yecenia Armenta" in text

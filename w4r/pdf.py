@@ -433,21 +433,6 @@ class Document:
         return Printed(bytes(self.pdf.output()), self.pdf.pages_count, tuple(dict.fromkeys(notes)))
 
 
-def notes(letter: Letter, paper: str = "a4", layout: str = "letter") -> tuple[str, ...]:
-    """What `build` would say about this letter (characters left out), without building it;
-    raises as `build` does (UnsupportedText when no font prints it, ValueError for options)."""
-    check_options(paper, layout)
-    if layout != "letter" and letter.kind == "appeal":
-        raise ValueError("cards and postcards are for solidarity messages: print an appeal "
-                         "as a letter")
-    return planned(letter)[1].notes
-
-
-def pdf_bytes(letter: Letter, paper: str = "a4", layout: str = "letter") -> bytes:
-    """The letter's PDF as bytes (what a download sends)."""
-    return build(letter, paper, layout).data
-
-
 def build(letter: Letter, paper: str = "a4", layout: str = "letter") -> Printed:
     """Lay out one letter as a PDF: on letter paper, as a folded card or as a postcard."""
     check_options(paper, layout)

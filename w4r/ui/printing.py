@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from functools import partial
 
 import streamlit as st
 
@@ -26,13 +25,17 @@ def send_to_printer(data: bytes, name: str, title: str,
     print_outcome()
 
 
-def download(letter: letters.Letter, paper: str, layout: str, file_name: str) -> None:
-    """The download button; the PDF is built when the button is clicked (in a thread of the
-    server, from the letter as this run drew it), never while the page is drawn."""
-    st.download_button(_("Download the letter (PDF)"), data=partial(pdf.pdf_bytes, letter,
-                                                                    paper, layout),
-                       file_name=file_name, mime="application/pdf",
-                       icon=":material/download:", on_click="ignore", type="primary")
+def download(printed: pdf.Printed, file_name: str) -> None:
+    """The download button, with the PDF built for this version of the letter.
+
+    Not Streamlit's deferred download (the PDF built when clicked): the file it makes is not
+    tied to the session, and every other session's run that ends removes such files (marked,
+    then deleted), so with a class printing 4 downloads in 60 failed with 404 before the
+    browser fetched them (bench/load.py, docs/BENCHMARKS.md).
+    """
+    st.download_button(_("Download the letter (PDF)"), data=printed.data, file_name=file_name,
+                       mime="application/pdf", icon=":material/download:", on_click="ignore",
+                       type="primary")
 
 
 def preview(letter: letters.Letter, paper: str, layout: str, height: int) -> None:
