@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run kiosk test screenshots bench bench-load bench-churn clean
+.PHONY: run kiosk test screenshots bench bench-load bench-churn bench-scale clean
 
 $(VENV)/installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ bench-load: $(VENV)/installed  ## 10, 30, 60, 120 pupils over the websocket, bes
 
 bench-churn: $(VENV)/installed  ## 60 pupils coming and going for 30 minutes: memory by minute
 	$(PY) bench/churn.py --writers 60 --duration 1800
+
+bench-scale: $(VENV)/installed  ## 1 server with 60 pupils beside 2 with 120, through HAProxy on PostgreSQL (~7 min)
+	$(PY) bench/scale.py --writers 60 --duration 60 --think 5
 
 clean:
 	rm -rf $(VENV) .pytest_cache

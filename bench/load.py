@@ -186,8 +186,10 @@ class Widget:
 class Tab:
     """One browser tab on the app: a websocket, the page it is on, the widget states it keeps."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, sticky: bool = False) -> None:
         self.url = url
+        self.sticky = sticky  # behind a proxy: load the page first and keep its cookie
+        self.cookie = ""  # the proxy's sticky cookie, sent with the websocket and downloads
         self.ws: websockets.ClientConnection | None = None
         self.page_hash = ""
         self.values: dict[str, str] = {}  # widget id -> the text the tab holds for it
@@ -202,9 +204,12 @@ class Tab:
     async def open(self) -> float:
         """Connect and run the app's first page, as a browser opening the URL; seconds taken."""
         start = time.perf_counter()
+        if self.sticky:  # as a browser: the page first, where the proxy sets its cookie
+            self.cookie = await asyncio.to_thread(_cookie_of, self.url + "/")
         self.ws = await websockets.connect(
             self.url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
-            max_size=None, open_timeout=TIMEOUT_S, ping_interval=None)  # browsers send no pings
+            max_size=None, open_timeout=TIMEOUT_S, ping_interval=None,  # browsers send no pings
+            additional_headers={"Cookie": self.cookie} if self.cookie else None)
         await self._rerun([])
         return time.perf_counter() - start
 
@@ -250,7 +255,7 @@ class Tab:
             request.deferred_file.file_id = url.split(":", 1)[1]
             await self.ws.send(msg.SerializeToString())
             url = await asyncio.wait_for(self._answer(request.request_id), TIMEOUT_S)
-        data = await asyncio.to_thread(_fetch, self.url + url)
+        data = await asyncio.to_thread(_fetch, self.url + url, self.cookie)
         if not data:
             raise Failed("an empty download")
         return time.perf_counter() - start
@@ -341,10 +346,19 @@ class Tab:
         return ""
 
 
-def _fetch(url: str) -> bytes:
+def _fetch(url: str, cookie: str = "") -> bytes:
     """GET a URL of the app (a media file), as the browser's download does."""
-    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
         return response.read()
+
+
+def _cookie_of(url: str) -> str:
+    """The cookies a page sets (a proxy's sticky one), as a Cookie header."""
+    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
+        response.read()
+        found = response.headers.get_all("Set-Cookie") or []
+    return "; ".join(header.split(";", 1)[0] for header in found)
 
 
 # --- the pupils -----------------------------------------------------------------------------------
@@ -391,7 +405,7 @@ class Pupil:
         self.server, self.plan, self.results = server, plan, results
         self.bare = server.name == "bare"
         self.until, self.milestones = until, milestones
-        self.tab = Tab(server.url)
+        self.tab = Tab(server.url, sticky=getattr(server, "sticky", False))
 
     async def step(self, kind: str, wait: float, act) -> bool:
         """Wait, act, and record the seconds under `kind`; False (and an error) on failure."""

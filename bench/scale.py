@@ -96,6 +96,7 @@ class Farm:
     proxy_pid: int = 0
     name: str = "w4r"
     log_path: Path | None = None
+    sticky: bool = True  # the pupils load the page first and keep the proxy's cookie
 
     def cpu_seconds(self) -> float:
         """utime + stime of every app server."""

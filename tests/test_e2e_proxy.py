@@ -57,7 +57,8 @@ def cluster(database):
 
 
 def _context(browser):  # noqa: F811
-    context = browser.new_context(viewport=e2e.VIEWPORT, ignore_https_errors=True)
+    context = browser.new_context(viewport=e2e.VIEWPORT, ignore_https_errors=True,
+                                  accept_downloads=True)
     context.set_default_timeout(20_000)
     return context
 
@@ -171,6 +172,10 @@ def test_a_pupil_whose_server_dies_finishes_on_the_other(cluster, browser, datab
         e2e.go_to_step(page, "Your name (optional)")
         page.get_by_role("button", name="Next: print & count").click()
         e2e.wait_for_app(page)
+        with page.expect_download() as download:  # the PDF comes from the pupil's new server
+            page.get_by_role("button", name="Download the letter (PDF)").click()
+        assert download.value.failure() is None, download.value.failure()
+        assert open(download.value.path(), "rb").read(5) == b"%PDF-"
         page.get_by_role("button", name="Count my letter").click()
         e2e.wait_for_app(page)
         expect(page.get_by_role("button", name="Counted")).to_be_disabled()
