@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone, tzinfo
 from functools import partial
@@ -61,6 +62,16 @@ KIND_NAMES = {"appeal": N_("Appeals"), "solidarity": N_("Solidarity messages")}
 CSV_COLUMNS = ("school_or_event", "session", "case", "case_id", "kind", "action", "count")
 
 
+def total_of(lines: Iterable[Line]) -> int:
+    """Every action counted on these report lines."""
+    return sum(line.count for line in lines)
+
+
+def letters_of(lines: Iterable[Line]) -> int:
+    """The letters written (not the other actions) on these report lines."""
+    return sum(line.count for line in lines if line.action in terms.WRITTEN)
+
+
 @dataclass(frozen=True)
 class Line:
     """One line of a section report: a case, a kind of message and an action, with its count."""
@@ -87,11 +98,11 @@ class Section:
 
     @property
     def total(self) -> int:
-        return sum(line.count for line in self.lines)
+        return total_of(self.lines)
 
     @property
     def letters(self) -> int:
-        return sum(line.count for line in self.lines if line.action in terms.WRITTEN)
+        return letters_of(self.lines)
 
     def by(self, attribute: str) -> dict[str, int]:
         """The totals by case_id, kind or action."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
-from w4r import access, config, pdf, reports, sessions, terms
+from w4r import access, config, pdf, reports, sessions
 from w4r.cases import CaseSet
 from w4r.db import Database, transaction
 
@@ -43,11 +43,11 @@ class Overview:
 
     @property
     def total(self) -> int:
-        return sum(line.count for line in self.lines)
+        return reports.total_of(self.lines)
 
     @property
     def letters(self) -> int:
-        return sum(line.count for line in self.lines if line.action in terms.WRITTEN)
+        return reports.letters_of(self.lines)
 
 
 # --- the passphrase --------------------------------------------------------------------------
